@@ -1,0 +1,32 @@
+"""What the bot counts, and the one call the conversation makes to count it.
+
+Handlers say what happened; how (and whether) it is stored is storage/'s business alone.
+"""
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Protocol
+
+
+class Event(StrEnum):
+    """Events counted per UTC day and language. Values reach disk: keep them short and stable."""
+
+    STARTED = "start"  # /start
+    ROLE_CHOSEN = "role"  # topic: soldier | relative | reader
+    SECTION_READ = "section"  # topic: the section id
+    CONTACTS_SHOWN = "contacts"  # the official channels were shown
+    ERASED = "erase"  # /erase
+
+
+class Counter(Protocol):
+    """The counting seam. `record` must never block or raise: it is called on the hot path."""
+
+    def record(self, event: Event, *, lang: str, user_id: int, topic: str = "") -> None:
+        """Count one event. `user_id` is used only in memory, to count unique readers per day."""
+
+
+class NullCounter:
+    """Counts nothing: for previews and for tests that do not look at counts."""
+
+    def record(self, event: Event, *, lang: str, user_id: int, topic: str = "") -> None:
+        return None
