@@ -206,9 +206,9 @@ SECTIONS: tuple[Section, ...] = (
     # After captivity
     Section(
         "after",
-        N_("After captivity"),
+        N_("Exchange or staying"),
         N_(
-            "<b>After captivity</b>\n\n"
+            "<b>Exchange or staying</b>\n\n"
             "The program describes two paths after surrender:\n"
             "• take part in a prisoner exchange;\n"
             "• stay out of exchange lists and remain in detention until the war ends, with the "
@@ -326,7 +326,7 @@ SECTIONS: tuple[Section, ...] = (
             "channels.\n"
             "• To find out whether someone is held as a prisoner, see “Looking for someone”.\n"
             "• Be careful with links that others send you: clones of official channels have "
-            "been used against families too."
+            "been used against the people who contact them."
         ),
     ),
     # Contacting the program safely
