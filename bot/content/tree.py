@@ -85,8 +85,8 @@ SECTIONS: tuple[Section, ...] = (
             "to surrender.\n"
             "3. The program arranges a safe way out.\n"
             "4. You are taken to a place of permanent detention.\n\n"
-            "A person who clearly shows the intention to surrender is out of combat and may not "
-            "be attacked (AP I, Art. 41).\n\n"
+            "A person who clearly expresses an intention to surrender is out of combat and may "
+            "not be attacked (AP I, Art. 41).\n\n"
             "<b>This bot does not take part in any of these steps.</b> It takes no requests and "
             "passes nothing on. Only the program's official channels can help you: see "
             "“Contacting the program safely” in the main menu."
@@ -120,7 +120,7 @@ SECTIONS: tuple[Section, ...] = (
         N_("At capture"),
         N_(
             "<b>At capture</b>\n\n"
-            "• If you clearly show that you intend to surrender, you are out of combat and may "
+            "• If you clearly express an intention to surrender, you are out of combat and may "
             "not be attacked (AP I, Art. 41).\n"
             "• You must be treated humanely at all times and protected from violence, "
             "intimidation, insults and public curiosity. Reprisals against you are forbidden "
@@ -443,12 +443,13 @@ SECTIONS: tuple[Section, ...] = (
         N_("What does this bot keep?"),
         N_(
             "<b>What does this bot keep?</b>\n\n"
-            "Nothing that identifies you: not your name, not your Telegram account, not what you "
-            "write.\n\n"
+            "It keeps no record of who you are: not your name, not your Telegram account, not "
+            "what you write.\n\n"
             "It only counts, anonymously and per day, how many people read which section and in "
             "which language.\n\n"
-            "To delete this conversation, send /erase. The bot then also forgets your choices, "
-            "such as your language."
+            "While you read, it briefly remembers your language and which messages to delete "
+            "for /erase; this expires by itself. Send /erase to delete this conversation and "
+            "make the bot forget it at once."
         ),
     ),
     Section(
