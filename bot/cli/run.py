@@ -1,0 +1,52 @@
+"""`python -m bot` (or `python -m bot run`): the bot itself, with long polling."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+
+from bot import commands, logs
+from bot.app import build_bot, build_dispatcher
+from bot.config import ConfigError, load_contacts, load_settings
+from bot.languages import make_i18n
+from storage import NullCounter
+
+log = logging.getLogger("bot")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.description = "Run the bot with long polling (configuration from the environment)."
+
+
+def main(args: argparse.Namespace) -> int:
+    try:
+        settings = load_settings()
+        contacts = load_contacts(settings.contacts)
+    except ConfigError as error:
+        print(f"error: {error}")
+        return 2
+    if contacts.example:
+        print(
+            f"error: {settings.contacts} says `example = true`: fill in the program's verified "
+            "official channels and remove that line before going live"
+        )
+        return 2
+    logs.setup()
+    asyncio.run(_serve(settings, contacts))
+    return 0
+
+
+async def _serve(settings, contacts) -> None:  # type: ignore[no-untyped-def]
+    i18n = make_i18n()
+    counter = NullCounter()  # TODO(storage): SQLiteCounter at settings.db, closed at shutdown
+    bot = build_bot(
+        settings.token.get_secret_value(),
+        api_url=str(settings.api_url) if settings.api_url else None,
+    )
+    dispatcher = build_dispatcher(contacts=contacts, counter=counter, settings=settings, i18n=i18n)
+    try:
+        await commands.publish(bot, i18n)
+        log.info("polling")
+        await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)
+    finally:
+        log.info("stopped")

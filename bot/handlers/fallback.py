@@ -1,0 +1,60 @@
+"""Whatever the other routers leave: free text, media, unknown commands, stale buttons.
+
+The reply is calm and the same for everything: the bot reads nothing and keeps nothing.
+"""
+from __future__ import annotations
+
+import contextlib
+
+from aiogram import Bot, Router
+from aiogram.exceptions import TelegramAPIError
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, Message
+from aiogram.utils.callback_answer import CallbackAnswer
+from aiogram.utils.i18n import gettext as _
+
+from bot.config import Contacts
+from bot.content.tree import HOME
+from bot.screens import Screen, remember, section_screen, show
+
+
+async def stale_button(
+    query: CallbackQuery,
+    state: FSMContext,
+    bot: Bot,
+    contacts: Contacts,
+    callback_answer: CallbackAnswer,
+) -> None:
+    """A button from an old message, or forged data: say so calmly and show a fresh menu."""
+    callback_answer.text = _("This button is out of date. Here is the current menu.")
+    await state.update_data(section=HOME)
+    screen = section_screen(HOME, contacts)
+    # A fresh message: the old one may be the thing that is out of date.
+    sent = await bot.send_message(query.from_user.id, screen.text, reply_markup=screen.markup)
+    await remember(state, sent.message_id)
+
+
+async def anything_else(message: Message, state: FSMContext, bot: Bot, contacts: Contacts) -> None:
+    await remember(state, message.message_id)
+    if message.location or message.venue or message.contact:
+        # Sent by mistake, most likely: remove it from the chat at once, and say why.
+        with contextlib.suppress(TelegramAPIError):
+            await message.delete()
+        note = _(
+            "I deleted your message: a location or a phone number is better not kept in this chat. "
+            "This bot does not need it and stores nothing."
+        )
+    else:
+        note = _(
+            "This bot does not read messages and stores nothing you send. "
+            "Please use the buttons."
+        )
+    screen = section_screen(HOME, contacts)
+    await show(message, state, bot, Screen(f"{note}\n\n{screen.text}", screen.markup))
+
+
+def get_router() -> Router:
+    router = Router(name="fallback")
+    router.callback_query.register(stale_button)
+    router.message.register(anything_else)
+    return router

@@ -1,0 +1,82 @@
+"""Every inline keyboard the bot shows. Labels are translated here, at build time."""
+from __future__ import annotations
+
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import gettext as _
+from aiogram.utils.keyboard import InlineKeyboardBuilder
+
+from bot.callbacks import Action, ChooseLanguage, ChooseRole, Do, Nav, Role
+from bot.config import Contacts
+from bot.content.tree import BY_ID, HOME, PARENT, Extra, Section
+from bot.languages import native_name
+
+
+def _button(text: str, callback: Nav | ChooseRole | ChooseLanguage | Do) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text=text, callback_data=callback.pack())
+
+
+def back_home_row(section_id: str) -> list[InlineKeyboardButton]:
+    parent = PARENT.get(section_id)
+    row = []
+    if parent is not None and parent != HOME:
+        row.append(_button("◀ " + _("Back"), Nav(to=parent)))
+    if section_id != HOME:
+        row.append(_button("⌂ " + _("Main menu"), Nav(to=HOME)))
+    return row
+
+
+def section_keyboard(section: Section, contacts: Contacts) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for child_id in section.children:
+        builder.row(_button(_(BY_ID[child_id].title), Nav(to=child_id)))
+    for text, url in link_buttons(section, contacts):
+        builder.row(InlineKeyboardButton(text=text, url=url))
+    if section.id == HOME:
+        builder.row(
+            _button("🌐 " + _("Language"), Do(action=Action.LANGUAGES)),
+            _button("🧹 " + _("Erase this chat"), Do(action=Action.ERASE)),
+        )
+    if row := back_home_row(section.id):
+        builder.row(*row)
+    return builder.as_markup()
+
+
+def link_buttons(section: Section, contacts: Contacts) -> list[tuple[str, str]]:
+    """URL buttons for operator-configured channels; phones go into the text instead."""
+    links: list[tuple[str, str]] = []
+    if section.extra is Extra.CONTACTS:
+        if contacts.website:
+            links.append((_("Official website"), str(contacts.website)))
+        if contacts.telegram_bot:
+            links.append((_("Official Telegram bot"), f"https://t.me/{contacts.telegram_bot}"))
+        if contacts.telegram_channel:
+            links.append((_("Official Telegram channel"), f"https://t.me/{contacts.telegram_channel}"))
+        links += [(m.name, str(m.url)) for m in contacts.messengers]
+    elif section.extra is Extra.FIND:
+        if contacts.find_url:
+            links.append((_("«I Want to Find» project"), str(contacts.find_url)))
+        if contacts.icrc_url:
+            links.append((_("International Committee of the Red Cross"), str(contacts.icrc_url)))
+    return links
+
+
+def role_keyboard() -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    builder.row(_button(_("I serve in the army"), ChooseRole(role=Role.SOLDIER)))
+    builder.row(_button(_("I am a relative"), ChooseRole(role=Role.RELATIVE)))
+    builder.row(_button(_("I just want to read"), ChooseRole(role=Role.READER)))
+    builder.row(_button("🌐 Language / Язык", Do(action=Action.LANGUAGES)))
+    return builder.as_markup()
+
+
+def language_keyboard(codes: list[str], current: str) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for code in codes:
+        mark = "✓ " if code == current else ""
+        builder.button(text=mark + native_name(code), callback_data=ChooseLanguage(code=code))
+    builder.adjust(2)
+    return builder.as_markup()
+
+
+def home_keyboard() -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(inline_keyboard=[[_button("☰ " + _("Main menu"), Nav(to=HOME))]])

@@ -1,0 +1,95 @@
+"""Screens: the text and keyboard of every reply, and the one place that puts them on a phone."""
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from aiogram import Bot
+from aiogram.exceptions import TelegramBadRequest
+from aiogram.fsm.context import FSMContext
+from aiogram.types import CallbackQuery, InlineKeyboardMarkup, Message
+from aiogram.utils.i18n import gettext as _
+
+from bot import keyboards, telegram_html
+from bot.config import Contacts
+from bot.content.tree import BY_ID, Extra, Section
+
+# Message ids kept for /erase (in FSM storage, never on disk); Telegram lets a bot delete only
+# messages younger than 48 hours, so a long conversation needs only its recent tail.
+MESSAGE_IDS_KEY = "message_ids"
+MAX_MESSAGE_IDS = 500
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+
+
+def section_screen(section_id: str, contacts: Contacts) -> Screen:
+    section = BY_ID[section_id]
+    text = _(section.text)
+    if extra := configured_extra(section, contacts):
+        text = f"{text}\n\n{extra}"
+    return Screen(text, keyboards.section_keyboard(section, contacts))
+
+
+def configured_extra(section: Section, contacts: Contacts) -> str:
+    """Operator-configured channels as text lines; phones can't be URL buttons, so they go here."""
+    lines: list[str] = []
+    if section.extra is Extra.CONTACTS:
+        if not contacts.any_program_channel:
+            return _("The operator of this bot has not configured the official channels yet.")
+        lines += [_("Hotline (24 hours): {phone}").format(phone=_e(p)) for p in contacts.hotline]
+        if contacts.telegram_bot:
+            lines.append(_("Official bot: {handle}").format(handle=_e("@" + contacts.telegram_bot)))
+        if contacts.telegram_channel:
+            lines.append(
+                _("Official channel: {handle}").format(handle=_e("@" + contacts.telegram_channel))
+            )
+        if contacts.website:
+            lines.append(_("Website: {url}").format(url=_e(str(contacts.website))))
+    elif section.extra is Extra.FIND:
+        if contacts.icrc_phone:
+            lines.append(_("ICRC: {phone}").format(phone=_e(contacts.icrc_phone)))
+        if not (contacts.find_url or contacts.icrc_url or contacts.icrc_phone):
+            return _("The operator of this bot has not configured these contacts yet.")
+    return "\n".join(lines)
+
+
+def _already_shows(message: Message, screen: Screen) -> bool:
+    if message.text != telegram_html.parse(screen.text)[0]:
+        return False
+    shown, wanted = message.reply_markup, screen.markup
+    if shown is None or wanted is None:
+        return shown is wanted
+    return shown.model_dump(exclude_none=True) == wanted.model_dump(exclude_none=True)
+
+
+def _e(value: str) -> str:
+    return html.escape(value, quote=False)
+
+
+async def remember(state: FSMContext, *message_ids: int) -> None:
+    """Keep message ids so that /erase can delete them later."""
+    data = await state.get_data()
+    ids = [*data.get(MESSAGE_IDS_KEY, ()), *message_ids][-MAX_MESSAGE_IDS:]
+    await state.update_data({MESSAGE_IDS_KEY: ids})
+
+
+async def show(event: Message | CallbackQuery, state: FSMContext, bot: Bot, screen: Screen) -> None:
+    """Edit the message a button was pressed on (one message per conversation reads best on a
+    phone); otherwise, or if it can no longer be edited, send a new one."""
+    if isinstance(event, CallbackQuery) and isinstance(event.message, Message):
+        if _already_shows(event.message, screen):
+            return  # Telegram would refuse the edit as "not modified": spare the round trip
+        try:
+            await event.message.edit_text(screen.text, reply_markup=screen.markup)
+            return
+        except TelegramBadRequest as error:
+            if "not modified" in error.message:
+                return
+            # Too old to edit, or deleted: fall through and send a fresh one.
+    chat_id = event.chat.id if isinstance(event, Message) else event.from_user.id
+    sent = await bot.send_message(chat_id, screen.text, reply_markup=screen.markup)
+    await remember(state, sent.message_id)

@@ -1,0 +1,47 @@
+"""The real Dispatcher, a Telegram that lives in memory, and readers to talk to it."""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+from aiogram import Bot, Dispatcher
+
+from bot.app import build_bot, build_dispatcher
+from bot.config import Contacts, load_contacts
+from bot.offline import OfflineReader, OfflineSession
+
+ROOT = Path(__file__).resolve().parent.parent
+TOKEN = "123456:" + "A" * 35
+
+
+@pytest.fixture
+def contacts() -> Contacts:
+    return load_contacts(ROOT / "contacts.example.toml")
+
+
+@pytest.fixture
+def session() -> OfflineSession:
+    return OfflineSession()
+
+
+@pytest.fixture
+async def bot(session: OfflineSession) -> AsyncIterator[Bot]:
+    bot = build_bot(TOKEN, session=session)
+    yield bot
+    await bot.session.close()
+
+
+@pytest.fixture
+def dispatcher(contacts: Contacts) -> Dispatcher:
+    return build_dispatcher(contacts=contacts)
+
+
+@pytest.fixture
+def reader(dispatcher: Dispatcher, bot: Bot):  # type: ignore[no-untyped-def]
+    """A factory of readers: reader(user_id=..., language_code=...)."""
+
+    def make(**user: object) -> OfflineReader:
+        return OfflineReader(dispatcher, bot, **user)  # type: ignore[arg-type]
+
+    return make

@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from bot.callbacks import Action, ChooseRole, Do, Nav, Role
+from bot.content.tree import SECTIONS
+from tests.walk import check_request, walk_everything
+
+
+async def test_every_reachable_button_answers_within_telegram_limits(reader) -> None:  # type: ignore[no-untyped-def]
+    walk = await walk_everything(reader())
+    assert walk.problems == []
+    reached = set(walk.pressed)
+    # Every section, every role and the language switch are reachable from /start.
+    assert {Nav(to=s.id).pack() for s in SECTIONS} <= reached
+    assert {ChooseRole(role=r).pack() for r in Role} <= reached
+    assert Do(action=Action.LANGUAGES).pack() in reached
+
+
+async def test_the_walk_catches_what_telegram_would_refuse() -> None:
+    from bot.offline import Request
+
+    bad = Request("sendMessage", {"text": "<div>x</div>", "protect_content": True})
+    assert check_request(bad)
+    long = Request("editMessageText", {"text": "я" * 4097})
+    assert check_request(long)
+    button = {"text": "x", "callback_data": "n:" + "я" * 40}
+    markup = Request("sendMessage", {"text": "ok", "protect_content": True, "reply_markup": {"inline_keyboard": [[button]]}})
+    assert check_request(markup)
+    assert check_request(Request("sendMessage", {"text": "ok"}))  # not protected
