@@ -1,4 +1,8 @@
-"""`python -m bot [run|stats|locales|preview] ...`"""
+"""`python -m bot [run|stats|locales|preview] ...`
+
+Only the chosen subcommand is imported, so a configuration error is reported (and the bot starts)
+without loading what the other subcommands need.
+"""
 from __future__ import annotations
 
 import argparse
@@ -6,28 +10,33 @@ import importlib
 import sys
 
 SUBCOMMANDS = {
-    "run": "run the bot (the default)",
+    "run": "run the bot with long polling (the default)",
     "stats": "print the anonymized counts",
     "locales": "translators' tools: extract, add, check, compile",
     "preview": "talk to the bot in the terminal, without a token or network",
 }
 
 
+def usage() -> str:
+    lines = ["usage: python -m bot [SUBCOMMAND] [options]", "", "subcommands:"]
+    lines += [f"  {name:<10} {text}" for name, text in SUBCOMMANDS.items()]
+    lines += ["", "`python -m bot SUBCOMMAND --help` for its options."]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    parser = argparse.ArgumentParser(prog="python -m bot")
-    sub = parser.add_subparsers(dest="command")
-    modules = {}
-    for name, help_text in SUBCOMMANDS.items():
-        try:
-            modules[name] = importlib.import_module(f"bot.cli.{name}")
-        except ModuleNotFoundError as error:
-            if error.name != f"bot.cli.{name}":
-                raise
-            continue  # not written yet
-        modules[name].configure(sub.add_parser(name, help=help_text))
-    args = parser.parse_args(argv or ["run"])
-    return int(modules[args.command].main(args))
+    if argv and argv[0] in ("-h", "--help"):
+        print(usage())
+        return 0
+    if argv and not argv[0].startswith("-") and argv[0] not in SUBCOMMANDS:
+        print(f"error: unknown subcommand {argv[0]!r}\n\n{usage()}")
+        return 2
+    name, rest = (argv[0], argv[1:]) if argv and argv[0] in SUBCOMMANDS else ("run", argv)
+    module = importlib.import_module(f"bot.cli.{name}")
+    parser = argparse.ArgumentParser(prog=f"python -m bot {name}")
+    module.configure(parser)
+    return int(module.main(parser.parse_args(rest)))
 
 
 if __name__ == "__main__":

@@ -34,7 +34,7 @@ def short_description() -> str:  # setMyShortDescription: at most 120 characters
 async def publish(bot: Bot, i18n: I18n) -> None:
     """Set commands and descriptions for every language, and the default set in Russian."""
     for code in [None, *available(i18n)]:
-        with i18n.use_locale(code or DEFAULT_LOCALE):
+        with i18n.context(), i18n.use_locale(code or DEFAULT_LOCALE):
             await bot.set_my_commands(command_list(), language_code=code)
             await bot.set_my_description(description(), language_code=code)
             await bot.set_my_short_description(short_description(), language_code=code)

@@ -5,11 +5,8 @@ import argparse
 import asyncio
 import logging
 
-from bot import commands, logs
-from bot.app import build_bot, build_dispatcher
+from bot import logs
 from bot.config import ConfigError, load_contacts, load_settings
-from bot.languages import make_i18n
-from storage import NullCounter
 
 log = logging.getLogger("bot")
 
@@ -37,6 +34,12 @@ def main(args: argparse.Namespace) -> int:
 
 
 async def _serve(settings, contacts) -> None:  # type: ignore[no-untyped-def]
+    # Imported here so that configuration errors are reported before aiogram is loaded.
+    from bot import commands
+    from bot.app import build_bot, build_dispatcher
+    from bot.languages import make_i18n
+    from storage import NullCounter
+
     i18n = make_i18n()
     counter = NullCounter()  # TODO(storage): SQLiteCounter at settings.db, closed at shutdown
     bot = build_bot(
