@@ -1,4 +1,6 @@
 """Anonymized counts: the only thing the bot keeps at rest."""
+from storage.counts import SQLiteCounter
 from storage.events import Counter, Event, NullCounter
+from storage.report import Period, Totals
 
-__all__ = ["Counter", "Event", "NullCounter"]
+__all__ = ["Counter", "Event", "NullCounter", "Period", "SQLiteCounter", "Totals"]

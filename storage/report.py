@@ -1,0 +1,196 @@
+"""Reading the counts back: totals for a period, by language and event, and small-cell suppression.
+
+Used by the operator's `python -m bot stats` (a read-only sqlite3 connection) and by the admins'
+/stats in Telegram (the bot's own aiosqlite connection): both run the same `QUERIES` and build the
+same `Totals` from their rows.
+
+Readers over a period of several days are the SUM of each day's distinct readers ("reader-days"):
+the bot cannot know that two days' readers are the same person, and must not.
+
+Suppression (`cells(totals, min_count=k)`): a stored count n with 0 < n < k is shown as "<k", and
+every total is computed from what is shown, never from the hidden values. A hidden cell is only
+known to lie in [1, k-1], so a total over cells of which h are hidden and the visible ones sum to S
+is shown as the range "S+h..S+h*(k-1)" (exact only when h == 0). Everything printed is then a
+function of the visible cells and the number of hidden ones, so no combination of a total and its
+visible parts gives away a hidden cell. What one export cannot prevent is differencing ACROSS
+exports: the counts for `--days 8` minus those for `--days 7` are one day's counts, unsuppressed.
+Publish non-overlapping periods (calendar weeks or months) if that matters.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from storage.events import Event
+
+ALL = "*"  # the language or topic of a total
+READERS = "readers"  # the "event" of the distinct-readers rows
+EVENT_ORDER = [READERS, *(event.value for event in Event)]
+
+_FIRST = "0001-01-01"
+_LAST = "9999-12-31"
+
+
+@dataclass(frozen=True)
+class Period:
+    """UTC days from `since` to `until`, both included; None means open-ended."""
+
+    since: date | None = None
+    until: date | None = None
+
+    @classmethod
+    def last_days(cls, days: int, today: date) -> Period:
+        """The `days` days ending with `today` (1 means today only)."""
+        return cls(today - timedelta(days=days - 1), today)
+
+    def params(self) -> tuple[str, str]:
+        return (
+            self.since.isoformat() if self.since else _FIRST,
+            self.until.isoformat() if self.until else _LAST,
+        )
+
+
+# name -> SQL taking (since, until) as ISO dates; both ends included.
+QUERIES: dict[str, str] = {
+    "events": "SELECT lang, event, topic, SUM(n) FROM counts WHERE day BETWEEN ? AND ? "
+    "GROUP BY lang, event, topic",
+    "readers": "SELECT lang, SUM(n) FROM readers WHERE day BETWEEN ? AND ? GROUP BY lang",
+    "lost": "SELECT COALESCE(SUM(n), 0) FROM lost WHERE day BETWEEN ? AND ?",
+    "days": "SELECT MIN(day), MAX(day) FROM (SELECT day FROM counts WHERE day BETWEEN ? AND ? "
+    "UNION ALL SELECT day FROM readers WHERE day BETWEEN ? AND ?)",
+}
+
+
+def query_params(name: str, period: Period) -> tuple[str, ...]:
+    params = period.params()
+    return params * 2 if name == "days" else params
+
+
+@dataclass
+class Totals:
+    """Exact counts for one period."""
+
+    period: Period
+    events: dict[tuple[str, str, str], int] = field(default_factory=dict)  # (lang, event, topic)
+    readers: dict[str, int] = field(default_factory=dict)  # lang -> sum of daily distinct readers
+    lost: int = 0  # increments the bot had to drop (see storage.counts)
+    first_day: date | None = None  # the first and last day with any count in the period
+    last_day: date | None = None
+
+    @classmethod
+    def from_rows(cls, period: Period, rows: dict[str, Sequence[Sequence[object]]]) -> Totals:
+        totals = cls(period)
+        for lang, event, topic, n in rows["events"]:
+            totals.events[(str(lang), str(event), str(topic))] = int(n)  # type: ignore[call-overload]
+        for lang, n in rows["readers"]:
+            totals.readers[str(lang)] = int(n)  # type: ignore[call-overload]
+        totals.lost = int(rows["lost"][0][0])  # type: ignore[call-overload]
+        first, last = rows["days"][0]
+        totals.first_day = date.fromisoformat(str(first)) if first else None
+        totals.last_day = date.fromisoformat(str(last)) if last else None
+        return totals
+
+    def languages(self) -> list[str]:
+        """Languages by readers, most first (ties by code)."""
+        langs = set(self.readers) | {lang for lang, _, _ in self.events}
+        return sorted(langs, key=lambda lang: (-self.readers.get(lang, 0), lang))
+
+    def by_event(self, lang: str | None = None) -> dict[str, int]:
+        """Event -> count, topics summed; for one language, or all when `lang` is None."""
+        out: dict[str, int] = defaultdict(int)
+        for (row_lang, event, _topic), n in self.events.items():
+            if lang is None or row_lang == lang:
+                out[event] += n
+        return dict(out)
+
+    def by_topic(self, event: str, lang: str | None = None) -> dict[str, int]:
+        out: dict[str, int] = defaultdict(int)
+        for (row_lang, row_event, topic), n in self.events.items():
+            if row_event == event and (lang is None or row_lang == lang):
+                out[topic] += n
+        return dict(out)
+
+    def total_readers(self) -> int:
+        return sum(self.readers.values())
+
+
+def read(connection: object, period: Period) -> Totals:
+    """Totals from a sqlite3 connection (the CLI's read-only one)."""
+    rows = {
+        name: connection.execute(sql, query_params(name, period)).fetchall()  # type: ignore[attr-defined]
+        for name, sql in QUERIES.items()
+    }
+    return Totals.from_rows(period, rows)
+
+
+# -- suppression ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Cell:
+    """A published number: exact (low == high) or only known to lie in [low, high]."""
+
+    low: int
+    high: int
+    text: str
+
+    @property
+    def exact(self) -> int | None:
+        return self.low if self.low == self.high else None
+
+
+def shown(n: int, min_count: int) -> Cell:
+    if 0 < n < min_count:
+        return Cell(1, min_count - 1, f"<{min_count}")
+    return Cell(n, n, str(n))
+
+
+def total(parts: Iterable[Cell]) -> Cell:
+    """A total computed from published cells only (see the module's docstring)."""
+    parts = list(parts)
+    low = sum(part.low for part in parts)
+    high = sum(part.high for part in parts)
+    return Cell(low, high, str(low) if low == high else f"{low}..{high}")
+
+
+@dataclass(frozen=True)
+class Row:
+    lang: str  # a language code, or ALL
+    event: str  # an Event value, or READERS
+    topic: str  # "", a topic, or ALL (every topic of the event)
+    cell: Cell
+
+
+def _event_key(event: str) -> int:
+    return EVENT_ORDER.index(event) if event in EVENT_ORDER else len(EVENT_ORDER)
+
+
+def cells(totals: Totals, min_count: int = 0) -> list[Row]:
+    """Every published row: the stored cells (suppressed under `min_count`), each event's total
+    over its topics, and totals over all languages, each computed from published cells only."""
+    base: dict[tuple[str, str, str], Cell] = {
+        key: shown(n, min_count) for key, n in totals.events.items() if n > 0
+    }
+    for lang, n in totals.readers.items():
+        if n > 0:
+            base[(lang, READERS, "")] = shown(n, min_count)
+
+    rows: dict[tuple[str, str, str], Cell] = dict(base)
+    topical = {event for (_, event, topic) in base if topic}
+    # An event's total over its topics, per language.
+    for lang in {lang for lang, _, _ in base}:
+        for event in topical:
+            parts = [c for (l, e, _t), c in base.items() if l == lang and e == event]
+            if parts:
+                rows[(lang, event, ALL)] = total(parts)
+    # Totals over all languages, for every (event, topic) and every event.
+    for event, topic in {(e, t) for (_, e, t) in base}:
+        rows[(ALL, event, topic)] = total(c for (_l, e, t), c in base.items() if (e, t) == (event, topic))
+    for event in topical:
+        rows[(ALL, event, ALL)] = total(c for (_l, e, _t), c in base.items() if e == event)
+
+    def order(key: tuple[str, str, str]) -> tuple[int, str, int, int, str]:
+        lang, event, topic = key
+        return (lang == ALL, lang, _event_key(event), topic != ALL, topic)
+
+    return [Row(*key, rows[key]) for key in sorted(rows, key=order)]

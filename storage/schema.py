@@ -1,0 +1,174 @@
+"""The counts database: its file, its schema and the migrations that bring an old file up to date.
+
+Everything the bot keeps at rest is in three tables, and none of them has a column that could hold
+an identifier: a UTC date (never a time of day), a language code, an event name, a short topic
+(a section id or a role) and a count.
+
+The schema version lives in `PRAGMA user_version`. `MIGRATIONS[i]` takes a database from version
+i to version i + 1; each runs in one transaction together with the version bump, so a crash
+half-way leaves the file at the old version, and the next start runs the migration again.
+"""
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+# Every table: (column, declared type) in order. Tests compare the live schema against this, so a
+# column added without thinking about what it could hold fails a test.
+COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
+    # One row per UTC day, language, event and topic: how many times it happened.
+    "counts": (("day", "TEXT"), ("lang", "TEXT"), ("event", "TEXT"), ("topic", "TEXT"), ("n", "INTEGER")),
+    # One row per UTC day and language: how many distinct readers (counted in memory, keyed hash).
+    "readers": (("day", "TEXT"), ("lang", "TEXT"), ("n", "INTEGER")),
+    # Increments the bot had to drop (memory bound reached during a long outage, or a flood).
+    "lost": (("day", "TEXT"), ("n", "INTEGER")),
+}
+
+_DAY = "CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')"
+_LANG = "CHECK (length(lang) BETWEEN 1 AND 16)"
+
+MIGRATIONS: list[tuple[str, ...]] = [
+    # 0 -> 1
+    (
+        f"""CREATE TABLE counts (
+            day TEXT NOT NULL {_DAY},
+            lang TEXT NOT NULL {_LANG},
+            event TEXT NOT NULL CHECK (length(event) BETWEEN 1 AND 16),
+            topic TEXT NOT NULL DEFAULT '' CHECK (length(topic) <= 40),
+            n INTEGER NOT NULL CHECK (n >= 0),
+            PRIMARY KEY (day, lang, event, topic)
+        ) WITHOUT ROWID""",
+        f"""CREATE TABLE readers (
+            day TEXT NOT NULL {_DAY},
+            lang TEXT NOT NULL {_LANG},
+            n INTEGER NOT NULL CHECK (n >= 0),
+            PRIMARY KEY (day, lang)
+        ) WITHOUT ROWID""",
+        f"""CREATE TABLE lost (
+            day TEXT NOT NULL {_DAY},
+            n INTEGER NOT NULL CHECK (n >= 0),
+            PRIMARY KEY (day)
+        ) WITHOUT ROWID""",
+    ),
+]
+VERSION = len(MIGRATIONS)
+
+# A writer gives up on a lock after this long; the increments wait in memory and are retried.
+BUSY_TIMEOUT_MS = 200
+# Pragmas for every connection that writes (they last as long as the connection). synchronous=NORMAL
+# in WAL mode is still atomic and consistent after a crash; power loss can cost the last commits.
+WRITER_PRAGMAS = (
+    f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}",
+    "PRAGMA synchronous = NORMAL",
+    # Pages freed by SQLite are overwritten with zeros: old row versions do not linger in the file.
+    "PRAGMA secure_delete = ON",
+)
+
+
+class SchemaTooNew(Exception):
+    """The file was written by a newer version of the bot: do not touch it."""
+
+
+class Corrupt(Exception):
+    """The file is not a database, or SQLite finds it damaged."""
+
+
+# SQLite's primary result codes that mean the file itself is bad (not locked, not read-only).
+_SQLITE_CORRUPT = 11
+_SQLITE_NOTADB = 26
+
+
+def is_corruption(error: BaseException) -> bool:
+    if isinstance(error, Corrupt):
+        return True
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+
+
+def is_busy(error: BaseException) -> bool:
+    """Locked by another connection: worth retrying on the same connection."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in (5, 6)  # SQLITE_BUSY, SQLITE_LOCKED
+
+
+def sidecars(path: Path) -> list[Path]:
+    """The database file and the files SQLite keeps next to it."""
+    return [path, *(path.with_name(path.name + suffix) for suffix in ("-wal", "-shm", "-journal"))]
+
+
+def create_private(path: Path) -> None:
+    """Create the database file readable by its owner only, unless it exists; tighten it if it does.
+
+    SQLite gives the -wal and -shm files the permissions of the database file, so making the
+    database 0600 before SQLite first opens it makes all three 0600, without touching the
+    process-wide umask (which other threads may rely on).
+    """
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        os.close(fd)
+    tighten(path)
+
+
+def tighten(path: Path) -> None:
+    """Remove group and other permissions from the database and its sidecars (if they exist)."""
+    for file in sidecars(path):
+        try:
+            mode = file.stat().st_mode & 0o777
+            if mode & 0o077:
+                os.chmod(file, mode & 0o700)
+        except FileNotFoundError:
+            continue
+
+
+def migrate(connection: sqlite3.Connection) -> int:
+    """Bring the schema to VERSION; return the version found. For a connection in autocommit mode."""
+    found = connection.execute("PRAGMA user_version").fetchone()[0]
+    if found > VERSION:
+        raise SchemaTooNew(f"database schema version {found} is newer than this bot's ({VERSION})")
+    for version in range(found, VERSION):
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            # Another process may have migrated while we waited for the lock.
+            if connection.execute("PRAGMA user_version").fetchone()[0] != version:
+                connection.execute("ROLLBACK")
+                continue
+            for statement in MIGRATIONS[version]:
+                connection.execute(statement)
+            connection.execute(f"PRAGMA user_version = {version + 1}")
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+    return found
+
+
+def prepare(path: Path) -> None:
+    """Make `path` a private, healthy, up-to-date counts database in WAL mode (blocking: run it in a
+    thread). Raises `Corrupt` for a damaged file, `SchemaTooNew`, or sqlite3/OS errors."""
+    create_private(path)
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        # Before changing anything: is this a file this bot may write?
+        found = connection.execute("PRAGMA user_version").fetchone()[0]
+        if found > VERSION:
+            raise SchemaTooNew(f"database schema version {found} is newer than this bot's ({VERSION})")
+        for pragma in WRITER_PRAGMAS:
+            connection.execute(pragma)
+        # WAL: readers never block the writer, and a killed process leaves a file that opens
+        # cleanly. The mode is stored in the file, so it holds for every later connection.
+        mode = connection.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if mode != "wal":
+            raise sqlite3.OperationalError(f"cannot switch the database to WAL mode (it is {mode})")
+        check = connection.execute("PRAGMA quick_check").fetchall()
+        if check != [("ok",)]:
+            raise Corrupt("quick_check: " + "; ".join(str(row[0]) for row in check[:3]))
+        migrate(connection)
+    finally:
+        connection.close()
+    tighten(path)
