@@ -1,20 +1,22 @@
 """Wiring: the Bot, the Dispatcher and what travels with it. Nothing here knows a handler's insides."""
 from __future__ import annotations
 
-from aiogram import Bot, Dispatcher, F
+from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ChatType, ParseMode
 from aiogram.fsm.storage.base import BaseStorage
-from aiogram.fsm.storage.memory import MemoryStorage
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from aiogram.utils.i18n import I18n
 
+from bot import errors
 from bot.config import Contacts, Settings
-from bot.handlers import get_routers
+from bot.fsm_storage import TTLMemoryStorage
+from bot.handlers import get_routers, groups
 from bot.languages import LanguageMiddleware, make_i18n
+from bot.middlewares import RememberIncoming, RetryRequests, Throttle
 from storage import Counter, NullCounter
 
 # Every message is HTML and protected: it cannot be forwarded or saved from the chat.
@@ -28,7 +30,9 @@ DEFAULTS = DefaultBotProperties(
 def build_bot(token: str, *, session: BaseSession | None = None, api_url: str | None = None) -> Bot:
     if session is None and api_url:
         session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
-    return Bot(token, session=session, default=DEFAULTS)
+    bot = Bot(token, session=session, default=DEFAULTS)
+    bot.session.middleware(RetryRequests())  # 429 and network errors: wait, try again, give up
+    return bot
 
 
 def build_dispatcher(
@@ -38,17 +42,30 @@ def build_dispatcher(
     settings: Settings | None = None,
     storage: BaseStorage | None = None,
     i18n: I18n | None = None,
+    throttle: Throttle | None = None,
 ) -> Dispatcher:
     """A fresh Dispatcher with every router; shared objects travel as workflow data."""
+    ttl = settings.state_ttl if settings else Settings.model_fields["state_ttl"].default
     dispatcher = Dispatcher(
-        storage=storage or MemoryStorage(),
+        storage=storage or TTLMemoryStorage(ttl),
         contacts=contacts,
         counter=counter or NullCounter(),
         settings=settings,
     )
-    # Private chats only: a group is no place to show interest in surrender.
-    dispatcher.message.filter(F.chat.type == ChatType.PRIVATE)
+    # Before anything else: the reader's message ids for /erase, then flood control, which drops
+    # before any handler runs (so a flood is not counted) but answers every button.
+    dispatcher.message.outer_middleware(RememberIncoming())
+    throttle = Throttle() if throttle is None else throttle
+    dispatcher.message.outer_middleware(throttle)
+    dispatcher.callback_query.outer_middleware(throttle)
     LanguageMiddleware(i18n or make_i18n()).setup(dispatcher)
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
-    dispatcher.include_routers(*get_routers())
+    errors.setup(dispatcher)
+    # Outside a private chat: one line, then leave (a group is no place to show interest in
+    # surrender). The conversation itself happens in private chats only.
+    dispatcher.include_router(groups.get_router())
+    private = Router(name="private")
+    private.message.filter(F.chat.type == ChatType.PRIVATE)
+    private.include_routers(*get_routers())
+    dispatcher.include_router(private)
     return dispatcher

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import html
+import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from aiogram import Bot
@@ -14,10 +16,11 @@ from bot import keyboards, telegram_html
 from bot.config import Contacts
 from bot.content.tree import BY_ID, Extra, Section
 
-# Message ids kept for /erase (in FSM storage, never on disk); Telegram lets a bot delete only
-# messages younger than 48 hours, so a long conversation needs only its recent tail.
+# Message ids kept for /erase (in FSM storage, never on disk) as [id, unix date] pairs; Telegram
+# lets a bot delete only messages younger than 48 hours, so older pairs are dropped as new ones come.
 MESSAGE_IDS_KEY = "message_ids"
 MAX_MESSAGE_IDS = 500
+DELETABLE_FOR = 48 * 3600 - 60  # a minute's margin for clocks and the trip to Telegram
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,11 +73,32 @@ def _e(value: str) -> str:
     return html.escape(value, quote=False)
 
 
-async def remember(state: FSMContext, *message_ids: int) -> None:
-    """Keep message ids so that /erase can delete them later."""
+def deletable_ids(data: dict, now: float | None = None) -> list[int]:
+    """The remembered message ids that Telegram still lets a bot delete, oldest first."""
+    return sorted({pair[0] for pair in _young(data.get(MESSAGE_IDS_KEY, ()), now)})
+
+
+def _young(pairs: Iterable, now: float | None) -> list[list[int]]:
+    oldest = (time.time() if now is None else now) - DELETABLE_FOR
+    kept = []
+    for pair in pairs:
+        if isinstance(pair, int):  # a bare id (older data): its age is unknown, keep it
+            pair = [pair, int(time.time())]
+        if pair[1] > oldest:
+            kept.append(pair)
+    return kept
+
+
+async def remember(state: FSMContext, *messages: Message | int) -> None:
+    """Keep message ids (and dates) so that /erase can delete them later."""
+    now = int(time.time())
+    pairs = [
+        [m.message_id, int(m.date.timestamp())] if isinstance(m, Message) else [int(m), now]
+        for m in messages
+    ]
     data = await state.get_data()
-    ids = [*data.get(MESSAGE_IDS_KEY, ()), *message_ids][-MAX_MESSAGE_IDS:]
-    await state.update_data({MESSAGE_IDS_KEY: ids})
+    data[MESSAGE_IDS_KEY] = [*_young(data.get(MESSAGE_IDS_KEY, ()), now), *pairs][-MAX_MESSAGE_IDS:]
+    await state.set_data(data)
 
 
 async def show(event: Message | CallbackQuery, state: FSMContext, bot: Bot, screen: Screen) -> None:
@@ -92,4 +116,4 @@ async def show(event: Message | CallbackQuery, state: FSMContext, bot: Bot, scre
             # Too old to edit, or deleted: fall through and send a fresh one.
     chat_id = event.chat.id if isinstance(event, Message) else event.from_user.id
     sent = await bot.send_message(chat_id, screen.text, reply_markup=screen.markup)
-    await remember(state, sent.message_id)
+    await remember(state, sent)

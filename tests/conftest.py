@@ -9,6 +9,7 @@ from aiogram import Bot, Dispatcher
 
 from bot.app import build_bot, build_dispatcher
 from bot.config import Contacts, load_contacts
+from bot.middlewares import Throttle
 from bot.offline import OfflineReader, OfflineSession
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +35,9 @@ async def bot(session: OfflineSession) -> AsyncIterator[Bot]:
 
 @pytest.fixture
 def dispatcher(contacts: Contacts) -> Dispatcher:
-    return build_dispatcher(contacts=contacts)
+    # Flood control off: a test plays a whole conversation in milliseconds (tests/test_reliability.py
+    # checks flood control itself).
+    return build_dispatcher(contacts=contacts, throttle=Throttle(enabled=False))
 
 
 @pytest.fixture

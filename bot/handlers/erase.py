@@ -12,7 +12,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.callbacks import Action, Do
-from bot.screens import MESSAGE_IDS_KEY
+from bot.screens import deletable_ids, remember
 from storage import Counter, Event
 
 DELETE_BATCH = 100  # deleteMessages takes 1-100 ids
@@ -20,21 +20,24 @@ DELETE_BATCH = 100  # deleteMessages takes 1-100 ids
 
 async def erase(event: Message | CallbackQuery, state: FSMContext, bot: Bot, i18n: I18n, counter: Counter) -> None:
     chat_id = event.chat.id if isinstance(event, Message) else event.from_user.id
-    ids = list((await state.get_data()).get(MESSAGE_IDS_KEY, ()))
+    # Both sides of the conversation: the reader's messages are remembered as they arrive
+    # (bot.middlewares.remember, the /erase command included), the bot's as they are sent.
+    ids = set(deletable_ids(await state.get_data()))
     if isinstance(event, Message):
-        ids.append(event.message_id)
+        ids.add(event.message_id)
     elif isinstance(event.message, Message):
-        ids.append(event.message.message_id)
-    ids = sorted(set(ids))
-    for start in range(0, len(ids), DELETE_BATCH):
-        # Messages older than 48 hours cannot be deleted by a bot; the rest still go.
+        ids.add(event.message.message_id)
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), DELETE_BATCH):
+        # Telegram deletes what it still can and skips the rest; a failed batch must not stop
+        # the next one.
         with contextlib.suppress(TelegramAPIError):
-            await bot.delete_messages(chat_id, ids[start : start + DELETE_BATCH])
+            await bot.delete_messages(chat_id, ordered[start : start + DELETE_BATCH])
     counter.record(Event.ERASED, lang=i18n.current_locale, user_id=event.from_user.id)
     await state.clear()
     # One short note, itself without history: nothing said here points at the program.
     note = await bot.send_message(chat_id, _("Deleted. /start to begin again."))
-    await state.update_data({MESSAGE_IDS_KEY: [note.message_id]})
+    await remember(state, note)
 
 
 def get_router() -> Router:

@@ -14,7 +14,7 @@ from bot.callbacks import Nav
 from bot.config import Contacts
 from bot.content.tree import BY_ID, HOME, Extra
 from bot.handlers.fallback import stale_button
-from bot.screens import Screen, remember, section_screen, show
+from bot.screens import Screen, section_screen, show
 from bot.states import Flow
 from storage import Counter, Event
 
@@ -44,7 +44,6 @@ async def open_section(
 
 
 async def menu(message: Message, state: FSMContext, bot: Bot, contacts: Contacts) -> None:
-    await remember(state, message.message_id)
     await state.set_state(Flow.reading)
     await state.update_data(section=HOME)
     await show(message, state, bot, section_screen(HOME, contacts))
@@ -65,7 +64,6 @@ def help_screen() -> Screen:
 
 
 async def help_command(message: Message, state: FSMContext, bot: Bot) -> None:
-    await remember(state, message.message_id)
     await show(message, state, bot, help_screen())
 
 

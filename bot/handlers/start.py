@@ -15,7 +15,7 @@ from bot.config import Contacts
 from bot.content.tree import HOME
 from bot.handlers.fallback import stale_button
 from bot.languages import available
-from bot.screens import Screen, remember, section_screen, show
+from bot.screens import Screen, section_screen, show
 from bot.states import Flow
 from storage import Counter, Event
 
@@ -42,7 +42,6 @@ async def start(message: Message, state: FSMContext, bot: Bot, i18n: I18n, count
     keep = {k: data[k] for k in ("locale", "message_ids") if k in data}
     await state.set_data(keep)
     await state.set_state(Flow.choosing_role)
-    await remember(state, message.message_id)
     counter.record(Event.STARTED, lang=i18n.current_locale, user_id=message.from_user.id)
     await show(message, state, bot, greeting())
 
@@ -68,8 +67,6 @@ async def choose_role(
 
 
 async def ask_language(event: Message | CallbackQuery, state: FSMContext, bot: Bot, i18n: I18n) -> None:
-    if isinstance(event, Message):
-        await remember(state, event.message_id)
     await state.set_state(Flow.choosing_language)
     await show(event, state, bot, language_screen(i18n))
 

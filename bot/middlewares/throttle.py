@@ -1,0 +1,84 @@
+"""Flood control: a token bucket per reader, in memory, checked before anything else runs.
+
+A reader may send `burst` updates at once and then `rate` a second. What goes over is dropped
+before any filter or handler, so nothing is answered twice as often as Telegram allows and nothing
+is counted; a button pressed too fast is still answered (the phone stops its spinner), without
+work. Other readers have their own buckets and are not slowed.
+
+Memory stays bounded: a bucket left alone for `burst / rate` seconds is full again, which is the
+same as having none, so it is dropped; buckets sit in last-use order, so dropping is O(1) a call.
+`max_readers` caps the table even under a flood from many accounts (the least recent go first).
+"""
+from __future__ import annotations
+
+import contextlib
+import time
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from aiogram import BaseMiddleware
+from aiogram.exceptions import TelegramAPIError
+from aiogram.types import CallbackQuery, TelegramObject, User
+
+
+class _Bucket:
+    __slots__ = ("tokens", "stamp")
+
+    def __init__(self, tokens: float, stamp: float) -> None:
+        self.tokens, self.stamp = tokens, stamp
+
+
+class Throttle(BaseMiddleware):
+    def __init__(
+        self,
+        *,
+        rate: float = 1.0,
+        burst: int = 5,
+        max_readers: int = 100_000,
+        clock: Callable[[], float] = time.monotonic,
+        enabled: bool = True,
+    ) -> None:
+        self.enabled = enabled  # off in tests that play a whole conversation in a millisecond
+        self.rate, self.burst, self.max_readers, self.clock = rate, burst, max_readers, clock
+        self.refill_time = burst / rate  # an idle bucket is full again after this long
+        self._buckets: OrderedDict[int, _Bucket] = OrderedDict()
+        self.dropped = 0  # how many updates were dropped, for tests and benchmarks
+
+    def __len__(self) -> int:
+        return len(self._buckets)
+
+    def allow(self, user_id: int) -> bool:
+        now, buckets = self.clock(), self._buckets
+        while buckets:  # forget buckets that have refilled: they are as good as new
+            oldest = next(iter(buckets.values()))
+            if now - oldest.stamp < self.refill_time and len(buckets) < self.max_readers:
+                break
+            buckets.popitem(last=False)
+        bucket = buckets.get(user_id)
+        if bucket is None:
+            bucket = buckets[user_id] = _Bucket(float(self.burst), now)
+        else:
+            bucket.tokens = min(float(self.burst), bucket.tokens + (now - bucket.stamp) * self.rate)
+            bucket.stamp = now
+            buckets.move_to_end(user_id)
+        if bucket.tokens >= 1.0:
+            bucket.tokens -= 1.0
+            return True
+        return False
+
+    async def __call__(
+        self,
+        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
+        event: TelegramObject,
+        data: dict[str, Any],
+    ) -> Any:
+        user: User | None = data.get("event_from_user")
+        if not self.enabled or user is None or self.allow(user.id):
+            return await handler(event, data)
+        self.dropped += 1
+        if isinstance(event, CallbackQuery):
+            # Every callback query is answered, even a dropped one: otherwise the button spins.
+            with contextlib.suppress(TelegramAPIError):
+                await event.answer()
+        return None
