@@ -38,18 +38,20 @@ async def _serve(settings, contacts) -> None:  # type: ignore[no-untyped-def]
     from bot import commands
     from bot.app import build_bot, build_dispatcher
     from bot.languages import make_i18n
-    from storage import NullCounter
+    from storage import SQLiteCounter
 
     i18n = make_i18n()
-    counter = NullCounter()  # TODO(storage): SQLiteCounter at settings.db, closed at shutdown
-    bot = build_bot(
-        settings.token.get_secret_value(),
-        api_url=str(settings.api_url) if settings.api_url else None,
-    )
-    dispatcher = build_dispatcher(contacts=contacts, counter=counter, settings=settings, i18n=i18n)
+    # Never raises for a database problem: the counts then wait in memory (storage/counts.py).
+    counter = await SQLiteCounter.open(settings.db)
     try:
+        bot = build_bot(
+            settings.token.get_secret_value(),
+            api_url=str(settings.api_url) if settings.api_url else None,
+        )
+        dispatcher = build_dispatcher(contacts=contacts, counter=counter, settings=settings, i18n=i18n)
         await commands.publish(bot, i18n)
         log.info("polling")
         await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)
     finally:
+        await counter.close()  # SIGTERM and SIGINT stop polling first: nothing counted is lost
         log.info("stopped")

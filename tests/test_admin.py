@@ -1,0 +1,134 @@
+"""/stats: the counts for admins, in their language; for anyone else, an unknown command."""
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+import pytest
+from aiogram import Bot, Dispatcher
+from babel import Locale
+
+from bot import telegram_html
+from bot.app import build_dispatcher
+from bot.config import Contacts, Settings
+from bot.handlers.admin import render
+from bot.middlewares import Throttle
+from bot.offline import OfflineReader
+from storage import Event, Period, SQLiteCounter, Totals
+
+from .conftest import TOKEN
+
+ADMIN = 111_111
+NOT_ADMIN = 222_222
+NOW = datetime(2025, 5, 20, 9, 30, tzinfo=timezone.utc).timestamp()
+
+
+@pytest.fixture
+async def counter(tmp_path: Path) -> AsyncIterator[SQLiteCounter]:
+    counter = await SQLiteCounter.open(tmp_path / "counts.sqlite3", clock=lambda: NOW, flush_interval=3600)
+    yield counter
+    await counter.close()
+
+
+def make_dispatcher(contacts: Contacts, counter: object) -> Dispatcher:
+    settings = Settings(token=TOKEN, admins=frozenset({ADMIN}), _env_file=None)  # type: ignore[call-arg]
+    return build_dispatcher(
+        contacts=contacts, counter=counter, settings=settings, throttle=Throttle(enabled=False)  # type: ignore[arg-type]
+    )
+
+
+def texts(requests) -> list[str]:  # type: ignore[no-untyped-def]
+    return [r.params["text"] for r in requests if r.method == "sendMessage"]
+
+
+async def test_admin_sees_the_counts(contacts: Contacts, bot: Bot, counter: SQLiteCounter) -> None:
+    dispatcher = make_dispatcher(contacts, counter)
+    for user in range(12):
+        counter.record(Event.STARTED, lang="ru", user_id=5000 + user)
+    counter.record(Event.SECTION_READ, lang="uk", user_id=6000, topic="faq")
+    admin = OfflineReader(dispatcher, bot, user_id=ADMIN, language_code="ru")
+    replies = await admin.send("/stats")
+    [text] = texts(replies)
+    assert telegram_html.problems(text) == []
+    assert "20 мая 2025" in text  # today, by Babel, in Russian
+    assert "<b>12</b>" in text and "<b>13</b>" in text  # ru readers; all languages
+    assert "украинский" in text  # a language's name, in the admin's language
+
+
+async def test_admin_numbers_and_dates_follow_the_admin_language(
+    contacts: Contacts, bot: Bot, counter: SQLiteCounter
+) -> None:
+    dispatcher = make_dispatcher(contacts, counter)
+    for user in range(1234):
+        counter.record(Event.STARTED, lang="ko", user_id=user)
+    admin = OfflineReader(dispatcher, bot, user_id=ADMIN, language_code="en")
+    [text] = texts(await admin.send("/stats"))
+    assert "1,234" in text and "May 20, 2025" in text and "Korean" in text
+    assert telegram_html.problems(text) == []
+
+
+async def test_stats_from_anyone_else_is_an_unknown_command(
+    contacts: Contacts, bot: Bot, counter: SQLiteCounter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    dispatcher = make_dispatcher(contacts, counter)
+    counter.record(Event.STARTED, lang="ru", user_id=1)
+    asked = []
+    original = counter.report
+
+    async def spy(period: Period) -> Totals:
+        asked.append(period)
+        return await original(period)
+
+    monkeypatch.setattr(counter, "report", spy)
+    stranger = OfflineReader(dispatcher, bot, user_id=NOT_ADMIN, language_code="ru")
+    other = OfflineReader(dispatcher, bot, user_id=NOT_ADMIN + 1, language_code="ru")
+    to_stats = await stranger.send("/stats")
+    to_unknown = await other.send("/no_such_command")
+    strip = lambda rs: [(r.method, r.params.get("text"), r.params.get("reply_markup")) for r in rs]  # noqa: E731
+    assert strip(to_stats) == strip(to_unknown)
+    assert asked == []  # the database was not even read
+
+
+async def test_stats_without_a_database(contacts: Contacts, bot: Bot) -> None:
+    dispatcher = make_dispatcher(contacts, None)  # NullCounter
+    admin = OfflineReader(dispatcher, bot, user_id=ADMIN, language_code="en")
+    [text] = texts(await admin.send("/stats"))
+    assert "not kept" in text
+
+
+async def test_stats_when_the_database_cannot_be_read(
+    contacts: Contacts, bot: Bot, tmp_path: Path
+) -> None:
+    where = tmp_path / "a-directory"
+    where.mkdir()
+    counter = await SQLiteCounter.open(where, flush_interval=3600)
+    try:
+        dispatcher = make_dispatcher(contacts, counter)
+        admin = OfflineReader(dispatcher, bot, user_id=ADMIN, language_code="en")
+        [text] = texts(await admin.send("/stats"))
+        assert "cannot be read" in text
+    finally:
+        await counter.close()
+
+
+def test_render_fits_one_message_with_many_languages() -> None:
+    today = date(2025, 5, 20)
+    langs = [f"{a}{b}" for a in "abcdefghij" for b in "klmnop"][:60]
+    totals = Totals(
+        Period(),
+        {
+            **{(lang, e.value, ""): 1_000_000 + i for i, lang in enumerate(langs) for e in Event},
+            **{("ru", "section", f"s{i}"): i for i in range(30)},
+        },
+        {lang: 999_999 for lang in langs},
+        lost=3,
+        first_day=date(2024, 1, 1),
+        last_day=today,
+    )
+    periods = [(title, totals) for title in ("Today", "Last 7 days", "Last 30 days", "All time")]
+    for locale in ("ru", "en", "ko", "uk"):
+        text = render(periods, today, Locale.parse(locale))
+        assert len(text) <= telegram_html.MAX_MESSAGE_LENGTH
+        assert telegram_html.problems(text) == []
+        assert "…" in text  # some languages left out, and said so
