@@ -5,6 +5,7 @@ A language is a folder under locales/ with a catalog in it: adding one needs no 
 from __future__ import annotations
 
 import logging
+import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from aiogram.types import TelegramObject, User
 from aiogram.utils.i18n import FSMI18nMiddleware, I18n
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
@@ -26,17 +28,27 @@ def catalog_paths(locales_dir: Path = LOCALES_DIR) -> list[Path]:
     return sorted(locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
 
 
-def compile_catalogs(locales_dir: Path = LOCALES_DIR) -> list[Path]:
-    """Compile every .po newer than its .mo, so a translator edits, restarts, and sees it."""
+def compile_catalogs(locales_dir: Path = LOCALES_DIR, *, force: bool = False) -> list[Path]:
+    """Compile every .po that changed since its .mo was made, so a translator edits, restarts,
+    and sees it.
+
+    A .mo carries its .po's modification time; any other time (a newer .po, or an older one put
+    back by a copy or a checkout) means the .mo may be stale.
+    """
     compiled = []
     for po_path in catalog_paths(locales_dir):
         mo_path = po_path.with_suffix(".mo")
-        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+        po_stat = po_path.stat()  # before reading: an edit made meanwhile compiles next time
+        if not force and mo_path.exists() and mo_path.stat().st_mtime_ns == po_stat.st_mtime_ns:
             continue
         with po_path.open("rb") as po_file:
             catalog = read_po(po_file, locale=po_path.parent.parent.name)
-        with mo_path.open("wb") as mo_file:
+        # Written aside and renamed, so that a bot starting meanwhile never reads half a file.
+        part_path = mo_path.with_name(f".{mo_path.name}.{os.getpid()}")
+        with part_path.open("wb") as mo_file:
             write_mo(mo_file, catalog)
+        os.utime(part_path, ns=(po_stat.st_atime_ns, po_stat.st_mtime_ns))
+        os.replace(part_path, mo_path)
         compiled.append(po_path)
     if compiled:
         log.info("compiled %d catalog(s)", len(compiled))
@@ -71,10 +83,23 @@ def match(language_code: str | None, known: tuple[str, ...] | list[str]) -> str 
         locale = Locale.parse(language_code.replace("_", "-"), sep="-")
     except (ValueError, UnknownLocaleError, TypeError):
         return None
-    for candidate in (str(locale), f"{locale.language}_{locale.script}", locale.language):
-        if candidate in known:
-            return candidate
-    return None
+    # A tag without a script means the language's usual one ("uz" is written in Latin).
+    script = locale.script or _usual_script(locale.language)
+    parts = (locale.language, script, locale.territory)
+    candidates = [
+        "_".join(filter(None, parts)),  # uz_Latn_UZ
+        "_".join(filter(None, parts[:2])),  # uz_Latn
+        "_".join(filter(None, (parts[0], parts[2]))),  # pt_BR
+        locale.language,  # uz
+        # Any other variant of the language beats Russian ("pt" reads pt_BR).
+        *sorted(k for k in known if k.split("_")[0] == locale.language),
+    ]
+    return next((c for c in candidates if c in known), None)
+
+
+def _usual_script(language: str) -> str | None:
+    likely = str(get_global("likely_subtags").get(language, "")).split("_")
+    return likely[1] if len(likely) > 1 and len(likely[1]) == 4 else None
 
 
 class LanguageMiddleware(FSMI18nMiddleware):

@@ -1,0 +1,52 @@
+"""Small catalogs written for a test, and the texts of the code as it is now."""
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import TypeVar
+
+from aiogram.utils.i18n import I18n
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
+
+T = TypeVar("T")
+
+
+def write_catalog(
+    locales_dir: Path,
+    lang: str,
+    entries: dict[str | tuple[str, str], str | tuple[str, ...]],
+    *,
+    header: str | None = None,
+    fuzzy: tuple[str, ...] = (),
+) -> Path:
+    """locales_dir/<lang>/LC_MESSAGES/messages.po holding `entries` (msgid → msgstr)."""
+    catalog = Catalog(locale=lang, fuzzy=False)
+    if header is not None:
+        catalog.mime_headers = [("Plural-Forms", header)]
+    for msgid, msgstr in entries.items():
+        flags = ("fuzzy",) if msgid in fuzzy else ()
+        catalog.add(msgid, msgstr, flags=flags)
+    path = locales_dir / lang / "LC_MESSAGES" / "messages.po"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as po:
+        write_po(po, catalog, width=100)
+    return path
+
+
+def untranslated(render: Callable[[], T]) -> T:
+    """What `render` makes when no catalog answers: the msgids themselves."""
+    with tempfile.TemporaryDirectory() as empty:
+        i18n = I18n(path=empty, default_locale="xx")
+    with i18n.context():
+        return render()
+
+
+def translation(po: Path, msgid: str) -> str:
+    """What a reader of this catalog sees for `msgid` (the msgid if it is untranslated or fuzzy)."""
+    with po.open("rb") as file:
+        message = read_po(file).get(msgid)
+    if message is None or message.fuzzy or not message.string:
+        return msgid
+    return message.string

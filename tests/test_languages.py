@@ -1,0 +1,156 @@
+"""The reader's language: from Telegram's language_code, switched with a button, kept across /start."""
+from __future__ import annotations
+
+import os
+
+import pytest
+from aiogram import Bot
+from babel.core import get_global
+
+from bot.app import build_dispatcher
+from bot.callbacks import Action, ChooseLanguage, ChooseRole, Do, Role
+from bot.handlers import start
+from bot.languages import DEFAULT_LOCALE, LOCALES_DIR, catalog_paths, compile_catalogs, make_i18n, match, native_name
+from bot.middlewares import Throttle
+from bot.offline import OfflineReader
+from tests.fake_catalogs import translation, untranslated, write_catalog
+
+GREETING = untranslated(lambda: start.greeting().text)
+PRESENT = {p.parent.parent.name: p for p in catalog_paths()}
+
+
+def regional(lang: str) -> str:
+    """The tag a phone set to `lang` sends: "uk" → "uk-UA", "ko" → "ko-KR"."""
+    parts = str(get_global("likely_subtags").get(lang, lang)).split("_")
+    territory = next((p for p in parts[1:] if len(p) == 2), None)
+    return f"{lang.replace('_', '-')}-{territory}" if territory else lang.replace("_", "-")
+
+
+# Telegram's tag → the catalog it should get, with whichever catalogs the tree has today.
+CASES = [
+    ("uk-UA", "uk" if "uk" in PRESENT else DEFAULT_LOCALE),
+    ("ko-KR", "ko" if "ko" in PRESENT else DEFAULT_LOCALE),
+    ("zz", DEFAULT_LOCALE),
+    ("", DEFAULT_LOCALE),
+    (None, DEFAULT_LOCALE),
+    *[(regional(lang), lang) for lang in PRESENT],
+]
+
+
+def dispatcher_for(locales_dir, contacts):  # type: ignore[no-untyped-def]
+    return build_dispatcher(contacts=contacts, i18n=make_i18n(locales_dir), throttle=Throttle(enabled=False))
+
+
+@pytest.mark.parametrize(("language_code", "lang"), CASES)
+async def test_the_greeting_comes_in_the_readers_language(language_code, lang, contacts, bot: Bot) -> None:  # type: ignore[no-untyped-def]
+    reader = OfflineReader(dispatcher_for(LOCALES_DIR, contacts), bot, language_code=language_code)
+    replies = await reader.send("/start")
+    assert [r.method for r in replies] == ["sendMessage"]
+    assert replies[0].params["text"] == translation(PRESENT[lang], GREETING)
+
+
+@pytest.fixture
+def two_languages(tmp_path):  # type: ignore[no-untyped-def]
+    write_catalog(tmp_path, "ru", {GREETING: "Здравствуйте.", "Choose a language:": "Выберите язык:"})
+    write_catalog(tmp_path, "uk", {GREETING: "Вітаємо.", "Choose a language:": "Оберіть мову:"})
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("language_code", "expected"),
+    [("uk-UA", "Вітаємо."), ("uk", "Вітаємо."), ("ru-UA", "Здравствуйте."), ("be-BY", "Здравствуйте."), (None, "Здравствуйте.")],
+)
+async def test_regional_tags_reach_their_catalog(two_languages, contacts, bot, language_code, expected) -> None:  # type: ignore[no-untyped-def]
+    reader = OfflineReader(dispatcher_for(two_languages, contacts), bot, language_code=language_code)
+    replies = await reader.send("/start")
+    assert replies[0].params["text"] == expected
+
+
+async def test_the_language_button_switches_and_the_choice_survives_start(two_languages, contacts, bot) -> None:  # type: ignore[no-untyped-def]
+    dispatcher = dispatcher_for(two_languages, contacts)
+    reader = OfflineReader(dispatcher, bot, language_code="uk-UA")
+    await reader.send("/start")
+    # The first screen carries the switch, readable whatever language it came in.
+    _, buttons = reader.screen()
+    switch = [b for row in buttons for b in row if b.get("callback_data") == Do(action=Action.LANGUAGES).pack()]
+    assert len(switch) == 1 and "Language" in switch[0]["text"] and "Язык" in switch[0]["text"]
+
+    await reader.press(Do(action=Action.LANGUAGES).pack())
+    text, buttons = reader.screen()
+    assert text == "Оберіть мову:"
+    labels = {b["callback_data"]: b["text"] for row in buttons for b in row}
+    # Each language in itself, the current one marked.
+    assert labels == {
+        ChooseLanguage(code="ru").pack(): "Русский",
+        ChooseLanguage(code="uk").pack(): "✓ Українська",
+    }
+
+    replies = await reader.press(ChooseLanguage(code="ru").pack())
+    assert [r.params["text"] for r in replies if r.method == "editMessageText"] == ["Здравствуйте."]
+    # Kept in FSM storage only, under "locale".
+    state = dispatcher.fsm.get_context(bot, chat_id=reader.chat["id"], user_id=reader.user["id"])
+    assert (await state.get_data())["locale"] == "ru"
+
+    replies = await reader.send("/start")
+    assert replies[0].params["text"] == "Здравствуйте."
+    await reader.press(ChooseRole(role=Role.READER).pack())
+    await reader.press(Do(action=Action.LANGUAGES).pack())
+    assert reader.screen()[0] == "Выберите язык:"
+
+
+async def test_a_reader_who_chose_a_role_gets_the_menu_in_the_new_language(two_languages, contacts, bot) -> None:  # type: ignore[no-untyped-def]
+    write_catalog(two_languages, "uk", {GREETING: "Вітаємо.", "Language": "Мова"})
+    reader = OfflineReader(dispatcher_for(two_languages, contacts), bot, language_code="ru")
+    await reader.send("/start")
+    await reader.press(ChooseRole(role=Role.SOLDIER).pack())
+    await reader.press(Do(action=Action.LANGUAGES).pack())
+    await reader.press(ChooseLanguage(code="uk").pack())
+    _, buttons = reader.screen()
+    labels = [b["text"] for row in buttons for b in row]
+    assert "🌐 Мова" in labels and ChooseRole(role=Role.SOLDIER).pack() not in str(buttons)
+
+
+@pytest.mark.parametrize(
+    ("tag", "known", "expected"),
+    [
+        ("uk-UA", ("ru", "uk"), "uk"),
+        ("ko-KR", ("ru", "ko"), "ko"),
+        ("uz-Latn", ("ru", "uz_Latn", "uz_Cyrl"), "uz_Latn"),
+        ("uz-Cyrl", ("ru", "uz_Latn", "uz_Cyrl"), "uz_Cyrl"),
+        ("uz", ("ru", "uz_Latn", "uz_Cyrl"), "uz_Latn"),  # Uzbek is written in Latin by default
+        ("uz-Latn", ("ru", "uz"), "uz"),
+        ("pt-br", ("ru", "pt_BR", "pt"), "pt_BR"),
+        ("pt", ("ru", "pt_BR"), "pt_BR"),
+        ("en-GB", ("ru", "en"), "en"),
+        ("ru_RU", ("ru",), "ru"),
+        ("zz", ("ru",), None),
+        ("", ("ru",), None),
+        (None, ("ru",), None),
+        ("x-klingon", ("ru",), None),
+        ("be", ("ru", "uk"), None),
+    ],
+)
+def test_match(tag, known, expected) -> None:  # type: ignore[no-untyped-def]
+    assert match(tag, known) == expected
+
+
+def test_native_names_come_from_cldr() -> None:
+    assert native_name("ru") == "Русский"
+    assert native_name("uk") == "Українська"
+    assert native_name("ko") == "한국어"
+    assert native_name("uz_Latn") == "O‘zbek (lotin)"
+    assert native_name("zz") == "zz"
+
+
+def test_a_stale_mo_is_compiled_again_even_when_the_po_looks_older(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    po = write_catalog(tmp_path, "uk", {"Main menu": "Меню"})
+    assert compile_catalogs(tmp_path) == [po]
+    assert compile_catalogs(tmp_path) == []  # unchanged: nothing to do
+    assert make_i18n(tmp_path).gettext("Main menu", locale="uk") == "Меню"
+    # An older copy put back (a checkout, `cp -p`, an unpacked archive): its mtime is in the past.
+    old = po.stat().st_mtime_ns - 3600 * 10**9
+    write_catalog(tmp_path, "uk", {"Main menu": "Головне меню"})
+    os.utime(po, ns=(old, old))
+    assert compile_catalogs(tmp_path) == [po]
+    assert make_i18n(tmp_path).gettext("Main menu", locale="uk") == "Головне меню"
+    assert not list(tmp_path.rglob(".*.mo.*"))  # no half-written files left behind
