@@ -47,7 +47,7 @@ def build_dispatcher(
     """A fresh Dispatcher with every router; shared objects travel as workflow data."""
     ttl = settings.state_ttl if settings else Settings.model_fields["state_ttl"].default
     dispatcher = Dispatcher(
-        storage=storage or TTLMemoryStorage(ttl),
+        storage=storage if storage is not None else TTLMemoryStorage(ttl),
         contacts=contacts,
         counter=counter or NullCounter(),
         settings=settings,

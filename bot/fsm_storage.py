@@ -52,7 +52,7 @@ class TTLMemoryStorage(BaseStorage):
         self.sweep_batch = sweep_batch  # at most this many expired records dropped per call
         self._records: OrderedDict[tuple[Any, ...], _Record] = OrderedDict()
 
-    def __len__(self) -> int:
+    def size(self) -> int:  # not __len__: an empty storage must not be falsy (`storage or ...`)
         return len(self._records)
 
     def sweep(self, limit: int | None = None) -> int:

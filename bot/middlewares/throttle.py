@@ -45,7 +45,7 @@ class Throttle(BaseMiddleware):
         self._buckets: OrderedDict[int, _Bucket] = OrderedDict()
         self.dropped = 0  # how many updates were dropped, for tests and benchmarks
 
-    def __len__(self) -> int:
+    def size(self) -> int:  # not __len__: an empty storage must not be falsy (`storage or ...`)
         return len(self._buckets)
 
     def allow(self, user_id: int) -> bool:
