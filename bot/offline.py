@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import time
 from collections.abc import AsyncGenerator
 from dataclasses import dataclass, field
@@ -124,6 +125,27 @@ class FakeTelegram:
         self.messages[key] = stored
         return _ok(self._message(*key, stored))
 
+    def _setMyCommands(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        commands = params.get("commands") or []
+        if len(commands) > 100:
+            return _bad("too many commands")
+        for command in commands:
+            if not re.fullmatch(r"[a-z0-9_]{1,32}", command.get("command", "")):
+                return _bad("BOT_COMMAND_INVALID")
+            if not 1 <= len(command.get("description", "")) <= telegram_html.MAX_COMMAND_DESCRIPTION:
+                return _bad("BOT_COMMAND_DESCRIPTION_INVALID")
+        return _language_code(params) or _ok(True)
+
+    def _setMyDescription(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if len(params.get("description") or "") > telegram_html.MAX_DESCRIPTION:
+            return _bad("BOT_DESCRIPTION_INVALID")
+        return _language_code(params) or _ok(True)
+
+    def _setMyShortDescription(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if len(params.get("short_description") or "") > telegram_html.MAX_SHORT_DESCRIPTION:
+            return _bad("BOT_SHORT_DESCRIPTION_INVALID")
+        return _language_code(params) or _ok(True)
+
     def _answerCallbackQuery(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         query_id = params["callback_query_id"]
         if query_id in self.answered_queries:
@@ -150,6 +172,14 @@ class FakeTelegram:
         if not deleted and len(ids) == 1:
             return _bad("message to delete not found")
         return _ok(True)
+
+
+def _language_code(params: dict[str, Any]) -> tuple[int, dict[str, Any]] | None:
+    """Telegram localizes by a two-letter ISO 639-1 code, or by none (the default)."""
+    code = params.get("language_code")
+    if code is not None and not re.fullmatch(r"[a-z]{2}", code):
+        return _bad("invalid language code specified")
+    return None
 
 
 def _ok(result: Any) -> tuple[int, dict[str, Any]]:

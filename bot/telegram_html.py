@@ -10,6 +10,10 @@ from html.parser import HTMLParser
 
 MAX_MESSAGE_LENGTH = 4096
 MAX_CALLBACK_DATA_BYTES = 64
+# The bot's public face (setMyDescription, setMyShortDescription, BotCommand.description).
+MAX_DESCRIPTION = 512
+MAX_SHORT_DESCRIPTION = 120
+MAX_COMMAND_DESCRIPTION = 256
 
 # Tags Telegram accepts, with the attributes each may carry.
 ALLOWED_TAGS: dict[str, frozenset[str]] = {
