@@ -1,0 +1,281 @@
+"""`python -m bot locales check`: what in a catalog would show a reader English, break a message,
+change a fact, or not fit on a phone.
+
+Each catalog is judged against the texts as they are in the code now (a fresh extraction), and its
+screens, buttons and commands are rendered through the bot's own code in that language, so a check
+sees what a reader would see.
+"""
+from __future__ import annotations
+
+import gettext
+import io
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiogram.utils.i18n import I18n
+from babel.messages.catalog import Catalog, Message
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+
+from bot import catalogs, commands, keyboards, telegram_html
+from bot.config import Contacts
+from bot.content.tree import SECTIONS, Extra
+from bot.languages import DEFAULT_LOCALE, native_name
+from bot.plurals import header_problems
+from bot.screens import configured_extra
+
+# A phone 360 dp wide fits about 32 characters on an inline button that has its row to itself;
+# buttons on one row share it equally, and Telegram cuts what does not fit with "…".
+BUTTON_ROW_CHARS = 32
+
+# The longest operator-configured values the checks assume (the contacts file allows up to these
+# for phones and handles; a website address is assumed to stay under 200 characters).
+_LONG_PHONE = "+0 " + "0" * 23
+_LONG_URL = "https://example.org/" + "x" * 180
+_LONG_HANDLE = "a" * 32
+LONGEST_CONTACTS = Contacts(
+    hotline=(_LONG_PHONE,) * 3,
+    website=_LONG_URL,
+    telegram_bot=_LONG_HANDLE,
+    telegram_channel=_LONG_HANDLE,
+    find_url=_LONG_URL,
+    icrc_url=_LONG_URL,
+    icrc_phone=_LONG_PHONE,
+)
+_LONG_VALUE = "x" * 200  # what a {placeholder} is assumed to become
+
+_PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+_DIGITS = re.compile(r"[0-9]+")
+# A citation's Roman numeral ("GC III", "AP I") may be written in digits where that is the usage
+# (Korean writes 제3협약).
+_ROMAN = re.compile(r"\b(?:GC|AP) (I{1,3}|IV|V)\b")
+_ROMAN_VALUES = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5"}
+_TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    kind: str  # a short word: "untranslated", "fuzzy", "digits", ...
+    msgid: str  # the source text it is about ("" for the catalog as a whole)
+    detail: str = ""
+
+    def __str__(self) -> str:
+        about = f"«{shorten(self.msgid)}»" if self.msgid else "(catalog)"
+        return f"{self.kind:<13} {about}" + (f": {self.detail}" if self.detail else "")
+
+
+def shorten(text: str, width: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= width else flat[: width - 1] + "…"
+
+
+def _strings(message: Message) -> list[str]:
+    return list(message.string) if isinstance(message.string, (list, tuple)) else [message.string]
+
+
+def _ids(message: Message) -> list[str]:
+    return list(message.id) if isinstance(message.id, (list, tuple)) else [message.id]
+
+
+def _tags(text: str) -> Counter[str]:
+    return Counter(("/" if closing else "") + name.lower() for closing, name in _TAG.findall(text))
+
+
+def _differ(kind: str, source: list[str], translation: list[str]) -> str:
+    missing = sorted((Counter(source) - Counter(translation)).elements())
+    extra = sorted((Counter(translation) - Counter(source)).elements())
+    parts = []
+    if missing:
+        parts.append("missing " + ", ".join(missing))
+    if extra:
+        parts.append("not in the source " + ", ".join(extra))
+    return f"{kind} differ: " + "; ".join(parts)
+
+
+def _digits_differ(source: str, translation: str) -> str:
+    """Every run of digits in the source, and no other, must be in the translation."""
+    expected, got = Counter(_DIGITS.findall(source)), Counter(_DIGITS.findall(translation))
+    romans = Counter(_ROMAN_VALUES[r] for r in _ROMAN.findall(source))
+    if expected - got or (got - expected) - romans:
+        return _differ("numbers", list(expected.elements()), list(got.elements()))
+    return ""
+
+
+def message_problems(message: Message) -> list[Problem]:
+    """What is wrong with one translated entry, judged against its own msgid."""
+    msgid = _ids(message)[0]
+    strings = _strings(message)
+    if not any(strings):
+        return [Problem("untranslated", msgid)]
+    found = []
+    if not all(strings):
+        found.append(Problem("untranslated", msgid, "a plural form is empty"))
+    if message.fuzzy:
+        found.append(Problem("fuzzy", msgid, "review it and remove the fuzzy flag; readers see English"))
+    source = _ids(message)[-1]  # the plural msgid carries the same placeholders and more digits
+    for translation in filter(None, strings):
+        if sorted(_PLACEHOLDER.findall(source)) != sorted(_PLACEHOLDER.findall(translation)):
+            found.append(Problem("placeholders", msgid, _differ("{placeholders}", _PLACEHOLDER.findall(source), _PLACEHOLDER.findall(translation))))
+        if len(strings) == 1 and (difference := _digits_differ(msgid, translation)):
+            found.append(Problem("digits", msgid, difference))
+        html = telegram_html.parse(translation)[1]
+        if html:
+            found.append(Problem("html", msgid, "; ".join(html)))
+        elif _tags(source) != _tags(translation):
+            found.append(Problem("tags", msgid, _differ("tags", list(_tags(source).elements()), list(_tags(translation).elements()))))
+    return found
+
+
+def _translator(lang: str, catalog: Catalog, usable: Iterable[Message]) -> I18n:
+    """The bot's I18n, speaking `catalog` (only its `usable` entries, as readers would get them)."""
+    shown = Catalog(locale=catalog.locale, fuzzy=False)
+    shown.mime_headers = [("Plural-Forms", catalog.plural_forms)]
+    for message in usable:
+        shown.add(message.id, message.string)
+    buffer = io.BytesIO()
+    write_mo(buffer, shown)
+    buffer.seek(0)
+    with tempfile.TemporaryDirectory() as empty:
+        i18n = I18n(path=empty, default_locale=lang)
+    i18n.locales = {lang: gettext.GNUTranslations(buffer)}
+    return i18n
+
+
+def _formatted_length(text: str) -> int:
+    return len(telegram_html.parse(_PLACEHOLDER.sub(_LONG_VALUE, text))[0].strip())
+
+
+def rendered_problems(lang: str, catalog: Catalog, usable: list[Message]) -> list[Problem]:
+    """Render the bot's screens, buttons and commands in `lang` and measure them."""
+    i18n = _translator(lang, catalog, usable)
+    source_of = {
+        text: message.id
+        for message in catalog
+        if message.id and isinstance(message.id, str)
+        for text in {message.id, message.string} - {""}
+    }
+    found: list[Problem] = []
+    with i18n.context(), i18n.use_locale(lang):
+        # Messages: any text may be shown with the longest contacts block and a note before it.
+        blocks = [configured_extra(s, LONGEST_CONTACTS) for s in SECTIONS if s.extra is not Extra.NONE]
+        block = max((_formatted_length(b) for b in blocks), default=0)
+        screens = {s.text for s in SECTIONS}
+        texts = {m.id: i18n.gettext(m.id) for m in catalog if m.id and isinstance(m.id, str)}
+        note = max((_formatted_length(t) for i, t in texts.items() if i not in screens), default=0)
+        for msgid, text in texts.items():
+            worst = _formatted_length(text) + 2 + block + 2 + note
+            if worst > telegram_html.MAX_MESSAGE_LENGTH:
+                found.append(Problem("too long", msgid, f"up to {worst} characters with contacts and a note; Telegram allows {telegram_html.MAX_MESSAGE_LENGTH}"))
+        # Buttons, row by row, as every keyboard of the bot lays them out.
+        no_messengers = LONGEST_CONTACTS.model_copy(update={"messengers": ()})
+        markups = [keyboards.section_keyboard(s, no_messengers) for s in SECTIONS]
+        markups += [keyboards.role_keyboard(), keyboards.home_keyboard()]
+        markups.append(keyboards.language_keyboard([lang, DEFAULT_LOCALE], lang))
+        seen: set[str] = set()
+        for markup in markups:
+            for row in markup.inline_keyboard:
+                limit = BUTTON_ROW_CHARS // len(row)
+                for button in row:
+                    msgid = _source(button.text, source_of, lang)
+                    if len(button.text) > limit and button.text not in seen and msgid is not None:
+                        seen.add(button.text)
+                        found.append(Problem("button", msgid, f"«{button.text}» is {len(button.text)} characters; a phone shows about {limit} on a button {'alone on its row' if len(row) == 1 else f'sharing its row with {len(row) - 1} more'}"))
+        # The bot's public face: commands and descriptions.
+        faces = [(c.description, telegram_html.MAX_COMMAND_DESCRIPTION) for c in commands.command_list()]
+        faces += [(commands.description(), telegram_html.MAX_DESCRIPTION), (commands.short_description(), telegram_html.MAX_SHORT_DESCRIPTION)]
+        for text, limit in faces:
+            msgid = _source(text, source_of, lang)
+            if not 1 <= len(text) <= limit and msgid is not None:
+                found.append(Problem("telegram limit", msgid, f"{len(text)} characters; Telegram allows 1-{limit}"))
+    return found
+
+
+def _source(shown: str, source_of: dict[str, str], lang: str) -> str | None:
+    """The msgid behind a rendered text: the longest text of the catalog it contains; None if the
+    text is not this catalog's doing (a msgid it lacks is reported as missing already)."""
+    best = max((text for text in source_of if text in shown), key=len, default=None)
+    if best is None:
+        return native_name(lang) if native_name(lang) in shown else None
+    return source_of[best]
+
+
+_PO_LINE = re.compile(r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*')
+_KEYWORD = re.compile(r"(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s")
+
+
+def syntax_problems(path: Path) -> list[Problem]:
+    """What Babel would read wrongly without a word: a quote left open (the text is cut short),
+    a stray line, a msgid given twice (the second is ignored)."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        return [Problem("unreadable", "", str(error))]
+    found = []
+    seen: Counter[tuple[str, str]] = Counter()
+    entry, key = {"msgctxt": "", "msgid": ""}, ""
+    for number, line in enumerate(lines, 1):
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        if not _PO_LINE.fullmatch(stripped):
+            found.append(Problem("syntax", "", f"line {number}: {shorten(stripped, 50)} (a quote left open?)"))
+            continue
+        if keyword := _KEYWORD.match(stripped):
+            if keyword.group(1) == "msgctxt" or (keyword.group(1) == "msgid" and key != "msgctxt"):
+                entry = {"msgctxt": "", "msgid": ""}  # a new entry begins
+            key = keyword.group(1)
+            if key in ("msgstr", "msgstr[0]") and entry["msgid"]:
+                seen[(entry["msgctxt"], entry["msgid"])] += 1
+        if key in entry:
+            entry[key] += stripped[stripped.index('"') + 1 : -1]
+    found += [Problem("duplicate", msgid, "given twice; the second is ignored") for (_, msgid), n in seen.items() if n > 1]
+    return found
+
+
+def check_catalog(path: Path, template: Catalog | None = None) -> list[Problem]:
+    """Every problem of one catalog (empty: it is ready for readers)."""
+    lang = catalogs.language_of(path)
+    template = catalogs.extract() if template is None else template
+    if found := syntax_problems(path):
+        return found
+    try:
+        catalog = catalogs.read(path, lang)
+    except (PoFileError, ValueError, OSError) as error:
+        return [Problem("unreadable", "", str(error))]
+    found = [Problem("plural forms", "", p) for p in header_problems(lang, catalog.plural_forms)]
+    for message in template:
+        if message.id and message.id not in catalog:
+            found.append(Problem("missing", _ids(message)[0], "not in the catalog: run `locales extract`"))
+    usable = []
+    for message in catalog:
+        if not message.id:
+            continue
+        problems = message_problems(message)
+        if isinstance(message.id, (list, tuple)) and len(_strings(message)) != catalog.num_plurals:
+            problems.append(Problem("plural forms", message.id[0], f"{len(_strings(message))} forms, the header says {catalog.num_plurals}"))
+        found += problems
+        broken = {"placeholders", "html", "plural forms"}
+        if all(_strings(message)) and not message.fuzzy and not any(p.kind in broken for p in problems):
+            usable.append(message)
+    for message, errors in catalog.check():
+        found += [Problem("babel", _ids(message)[0], str(error)) for error in errors]
+    try:
+        found += rendered_problems(lang, catalog, usable)
+    except Exception as error:  # a broken catalog must be reported, not crash the report
+        found.append(Problem("render", "", f"the bot's screens could not be rendered: {error!r}"))
+    return found
+
+
+def template_problems(template: Catalog, pot: Path) -> list[Problem]:
+    """Is messages.pot (what translation editors read) the code's texts as they are now?"""
+    if not pot.exists():
+        return [Problem("template", "", f"{pot.name} is missing: run `locales extract`")]
+    on_disk = {m.id for m in catalogs.read(pot) if m.id}
+    now = {m.id for m in template if m.id}
+    found = [Problem("template", _ids(m)[0], "new in the code: run `locales extract`") for m in template if m.id and m.id not in on_disk]
+    found += [Problem("template", i if isinstance(i, str) else i[0], "gone from the code: run `locales extract`") for i in on_disk - now]
+    return found
