@@ -1,0 +1,77 @@
+"""`python -m bot preview`: the conversation in a terminal, driven here through a pipe."""
+from __future__ import annotations
+
+import io
+import subprocess
+import sys
+
+from bot.callbacks import Nav
+from bot.__main__ import main
+from bot.cli.preview import converse, render
+from bot.content.tree import BY_ID, HOME
+from bot.handlers import start
+from bot.languages import DEFAULT_LOCALE, catalog_paths
+from tests.conftest import ROOT
+from tests.fake_catalogs import translation, untranslated
+
+PRESENT = {p.parent.parent.name: p for p in catalog_paths()}
+LANG = "ko" if "ko" in PRESENT else DEFAULT_LOCALE
+GREETING = untranslated(lambda: start.greeting().text)
+
+
+def preview(stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", "preview", *args],
+        input=stdin,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "PYTHONIOENCODING": "utf-8"},
+    )
+
+
+def plain(html_text: str) -> str:
+    return render(html_text)
+
+
+def test_a_piped_conversation_prints_each_reply_and_numbered_buttons() -> None:
+    result = preview("1\n2\nq\n", "--lang", LANG)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    po = PRESENT[LANG]
+    # The greeting in the reader's language, tags made readable, then its buttons numbered.
+    assert plain(translation(po, GREETING)) in out
+    assert "<b>" not in out and "*" in out
+    assert "[1] " + translation(po, "I serve in the army") in out
+    # 1: "I serve" → the main menu; 2: its second section.
+    assert plain(translation(po, BY_ID[HOME].text)) in out
+    second = BY_ID[BY_ID[HOME].children[1]]
+    assert plain(translation(po, second.text)) in out
+    assert out.index(plain(translation(po, BY_ID[HOME].text))) < out.index(plain(translation(po, second.text)))
+    assert result.stderr == ""
+
+
+async def test_text_commands_wrong_numbers_links_and_the_end_of_input(contacts) -> None:  # type: ignore[no-untyped-def]
+    channels = BY_ID[BY_ID["contact"].children[0]]
+    presses = [BY_ID[HOME].children.index("contact") + 1, 1]
+    script = "/menu\n" + "".join(f"{n}\n" for n in presses) + "99\n1\n/help\n"  # no q: input just ends
+    out = io.StringIO()
+    assert await converse("zz", contacts, io.StringIO(script), out) == 0
+    text = out.getvalue()
+    assert "No catalog for 'zz': the bot answers in Russian" in text
+    assert plain(translation(PRESENT[DEFAULT_LOCALE], channels.text)) in text
+    assert "(no button 99" in text
+    assert "opens https://example.org/" in text  # a link button is not followed, only shown
+    assert "/language" in text  # the help screen
+    assert Nav(to=HOME).pack() not in text  # callback data stays out of sight
+
+
+def test_a_bad_contacts_file_is_one_line_and_exit_2(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    assert main(["preview", "--contacts", str(tmp_path / "missing.toml")]) == 2
+    out = capsys.readouterr().out
+    assert len(out.strip().splitlines()) == 1 and "not found" in out
+
+
+def test_render_marks_bold_italic_and_links() -> None:
+    assert render("<b>Bold</b>, <i>it</i> &amp; <a href=\"https://x.org\">link</a>") == "*Bold*, _it_ & link <https://x.org>"
