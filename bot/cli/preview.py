@@ -43,7 +43,14 @@ def main(args: argparse.Namespace) -> int:
         return 2
     if hasattr(sys.stdout, "reconfigure"):
         sys.stdout.reconfigure(errors="replace")
-    return asyncio.run(converse(args.lang, contacts, sys.stdin, sys.stdout))
+    try:
+        return asyncio.run(converse(args.lang, contacts, sys.stdin, sys.stdout))
+    except KeyboardInterrupt:  # Ctrl-C: leave as quietly as `q`
+        print()
+        return 130
+    except BrokenPipeError:  # the output was piped into something that stopped reading (`head`)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 async def converse(lang: str, contacts: Contacts, lines: TextIO, out: TextIO) -> int:
