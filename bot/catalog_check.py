@@ -12,7 +12,7 @@ import io
 import re
 import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -118,15 +118,16 @@ def message_problems(message: Message) -> list[Problem]:
         found.append(Problem("fuzzy", msgid, "review it and remove the fuzzy flag; readers see English"))
     source = _ids(message)[-1]  # the plural msgid carries the same placeholders and more digits
     for translation in filter(None, strings):
-        if sorted(_PLACEHOLDER.findall(source)) != sorted(_PLACEHOLDER.findall(translation)):
-            found.append(Problem("placeholders", msgid, _differ("{placeholders}", _PLACEHOLDER.findall(source), _PLACEHOLDER.findall(translation))))
+        wanted, got = _PLACEHOLDER.findall(source), _PLACEHOLDER.findall(translation)
+        if sorted(wanted) != sorted(got):
+            found.append(Problem("placeholders", msgid, _differ("{placeholders}", wanted, got)))
         if len(strings) == 1 and (difference := _digits_differ(msgid, translation)):
             found.append(Problem("digits", msgid, difference))
-        html = telegram_html.parse(translation)[1]
-        if html:
+        if html := telegram_html.parse(translation)[1]:
             found.append(Problem("html", msgid, "; ".join(html)))
         elif _tags(source) != _tags(translation):
-            found.append(Problem("tags", msgid, _differ("tags", list(_tags(source).elements()), list(_tags(translation).elements()))))
+            tags = _differ("tags", list(_tags(source).elements()), list(_tags(translation).elements()))
+            found.append(Problem("tags", msgid, tags))
     return found
 
 
@@ -150,57 +151,77 @@ def _formatted_length(text: str) -> int:
 
 
 def rendered_problems(lang: str, catalog: Catalog, usable: list[Message]) -> list[Problem]:
-    """Render the bot's screens, buttons and commands in `lang` and measure them."""
+    """Render the bot's messages, buttons and commands in `lang` and measure them."""
     i18n = _translator(lang, catalog, usable)
-    source_of = {
+    sources = {
         text: message.id
         for message in catalog
         if message.id and isinstance(message.id, str)
         for text in {message.id, message.string} - {""}
     }
-    found: list[Problem] = []
+
+    def source(shown: str) -> str | None:
+        """The msgid behind a rendered text: the longest text of the catalog in it; None if the
+        text is not this catalog's doing (a msgid it lacks is reported as missing already)."""
+        best = max((text for text in sources if text in shown), key=len, default=None)
+        if best is None:
+            return native_name(lang) if native_name(lang) in shown else None
+        return sources[best]
+
     with i18n.context(), i18n.use_locale(lang):
-        # Messages: any text may be shown with the longest contacts block and a note before it.
-        blocks = [configured_extra(s, LONGEST_CONTACTS) for s in SECTIONS if s.extra is not Extra.NONE]
-        block = max((_formatted_length(b) for b in blocks), default=0)
-        screens = {s.text for s in SECTIONS}
         texts = {m.id: i18n.gettext(m.id) for m in catalog if m.id and isinstance(m.id, str)}
-        note = max((_formatted_length(t) for i, t in texts.items() if i not in screens), default=0)
-        for msgid, text in texts.items():
-            worst = _formatted_length(text) + 2 + block + 2 + note
-            if worst > telegram_html.MAX_MESSAGE_LENGTH:
-                found.append(Problem("too long", msgid, f"up to {worst} characters with contacts and a note; Telegram allows {telegram_html.MAX_MESSAGE_LENGTH}"))
-        # Buttons, row by row, as every keyboard of the bot lays them out.
-        no_messengers = LONGEST_CONTACTS.model_copy(update={"messengers": ()})
-        markups = [keyboards.section_keyboard(s, no_messengers) for s in SECTIONS]
-        markups += [keyboards.role_keyboard(), keyboards.home_keyboard()]
-        markups.append(keyboards.language_keyboard([lang, DEFAULT_LOCALE], lang))
-        seen: set[str] = set()
-        for markup in markups:
-            for row in markup.inline_keyboard:
-                limit = BUTTON_ROW_CHARS // len(row)
-                for button in row:
-                    msgid = _source(button.text, source_of, lang)
-                    if len(button.text) > limit and button.text not in seen and msgid is not None:
-                        seen.add(button.text)
-                        found.append(Problem("button", msgid, f"«{button.text}» is {len(button.text)} characters; a phone shows about {limit} on a button {'alone on its row' if len(row) == 1 else f'sharing its row with {len(row) - 1} more'}"))
-        # The bot's public face: commands and descriptions.
-        faces = [(c.description, telegram_html.MAX_COMMAND_DESCRIPTION) for c in commands.command_list()]
-        faces += [(commands.description(), telegram_html.MAX_DESCRIPTION), (commands.short_description(), telegram_html.MAX_SHORT_DESCRIPTION)]
-        for text, limit in faces:
-            msgid = _source(text, source_of, lang)
-            if not 1 <= len(text) <= limit and msgid is not None:
-                found.append(Problem("telegram limit", msgid, f"{len(text)} characters; Telegram allows 1-{limit}"))
+        return _too_long(texts) + _buttons(lang, source) + _public_face(source)
+
+
+def _too_long(texts: dict[str, str]) -> list[Problem]:
+    """Any text may be shown with the longest contacts block after it and a note before it (the
+    fallback puts one before the menu): a bound on what any message can become."""
+    blocks = [configured_extra(s, LONGEST_CONTACTS) for s in SECTIONS if s.extra is not Extra.NONE]
+    block = max((_formatted_length(b) for b in blocks), default=0)
+    screens = {s.text for s in SECTIONS}
+    note = max((_formatted_length(t) for i, t in texts.items() if i not in screens), default=0)
+    found = []
+    for msgid, text in texts.items():
+        worst = _formatted_length(text) + 2 + block + 2 + note
+        if worst > telegram_html.MAX_MESSAGE_LENGTH:
+            allowed = telegram_html.MAX_MESSAGE_LENGTH
+            detail = f"up to {worst} characters with contacts and a note; Telegram allows {allowed}"
+            found.append(Problem("too long", msgid, detail))
     return found
 
 
-def _source(shown: str, source_of: dict[str, str], lang: str) -> str | None:
-    """The msgid behind a rendered text: the longest text of the catalog it contains; None if the
-    text is not this catalog's doing (a msgid it lacks is reported as missing already)."""
-    best = max((text for text in source_of if text in shown), key=len, default=None)
-    if best is None:
-        return native_name(lang) if native_name(lang) in shown else None
-    return source_of[best]
+def _buttons(lang: str, source: Callable[[str], str | None]) -> list[Problem]:
+    """Every keyboard of the bot, row by row as it lays them out."""
+    no_messengers = LONGEST_CONTACTS.model_copy(update={"messengers": ()})  # their names: the operator's
+    markups = [keyboards.section_keyboard(s, no_messengers) for s in SECTIONS]
+    markups += [keyboards.role_keyboard(), keyboards.home_keyboard()]
+    markups.append(keyboards.language_keyboard([lang, DEFAULT_LOCALE], lang))
+    found, seen = [], set()
+    for row in (row for markup in markups for row in markup.inline_keyboard):
+        limit = BUTTON_ROW_CHARS // len(row)
+        where = "alone on its row" if len(row) == 1 else f"sharing its row with {len(row) - 1} more"
+        for button in row:
+            msgid = source(button.text)
+            if len(button.text) > limit and button.text not in seen and msgid is not None:
+                seen.add(button.text)
+                detail = f"«{button.text}» is {len(button.text)} characters; a phone shows about "
+                detail += f"{limit} on a button {where}"
+                found.append(Problem("button", msgid, detail))
+    return found
+
+
+def _public_face(source: Callable[[str], str | None]) -> list[Problem]:
+    """The commands and descriptions, against Telegram's limits."""
+    faces = [(c.description, telegram_html.MAX_COMMAND_DESCRIPTION) for c in commands.command_list()]
+    faces.append((commands.description(), telegram_html.MAX_DESCRIPTION))
+    faces.append((commands.short_description(), telegram_html.MAX_SHORT_DESCRIPTION))
+    found = []
+    for text, limit in faces:
+        msgid = source(text)
+        if not 1 <= len(text) <= limit and msgid is not None:
+            detail = f"{len(text)} characters; Telegram allows 1-{limit}"
+            found.append(Problem("telegram limit", msgid, detail))
+    return found
 
 
 _PO_LINE = re.compile(r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*')
@@ -222,7 +243,8 @@ def syntax_problems(path: Path) -> list[Problem]:
         if not stripped or stripped.startswith("#"):
             continue
         if not _PO_LINE.fullmatch(stripped):
-            found.append(Problem("syntax", "", f"line {number}: {shorten(stripped, 50)} (a quote left open?)"))
+            detail = f"line {number}: {shorten(stripped, 50)} (a quote left open?)"
+            found.append(Problem("syntax", "", detail))
             continue
         if keyword := _KEYWORD.match(stripped):
             if keyword.group(1) == "msgctxt" or (keyword.group(1) == "msgid" and key != "msgctxt"):
@@ -232,7 +254,8 @@ def syntax_problems(path: Path) -> list[Problem]:
                 seen[(entry["msgctxt"], entry["msgid"])] += 1
         if key in entry:
             entry[key] += stripped[stripped.index('"') + 1 : -1]
-    found += [Problem("duplicate", msgid, "given twice; the second is ignored") for (_, msgid), n in seen.items() if n > 1]
+    twice = [msgid for (_, msgid), n in seen.items() if n > 1]
+    found += [Problem("duplicate", msgid, "given twice; the second is ignored") for msgid in twice]
     return found
 
 
@@ -249,14 +272,16 @@ def check_catalog(path: Path, template: Catalog | None = None) -> list[Problem]:
     found = [Problem("plural forms", "", p) for p in header_problems(lang, catalog.plural_forms)]
     for message in template:
         if message.id and message.id not in catalog:
-            found.append(Problem("missing", _ids(message)[0], "not in the catalog: run `locales extract`"))
+            found.append(Problem("missing", _ids(message)[0], "not in the catalog (`locales extract`)"))
     usable = []
     for message in catalog:
         if not message.id:
             continue
         problems = message_problems(message)
-        if isinstance(message.id, (list, tuple)) and len(_strings(message)) != catalog.num_plurals:
-            problems.append(Problem("plural forms", message.id[0], f"{len(_strings(message))} forms, the header says {catalog.num_plurals}"))
+        forms = len(_strings(message))
+        if isinstance(message.id, (list, tuple)) and forms != catalog.num_plurals:
+            detail = f"{forms} forms, the header says {catalog.num_plurals}"
+            problems.append(Problem("plural forms", message.id[0], detail))
         found += problems
         broken = {"placeholders", "html", "plural forms"}
         if all(_strings(message)) and not message.fuzzy and not any(p.kind in broken for p in problems):
@@ -276,6 +301,8 @@ def template_problems(template: Catalog, pot: Path) -> list[Problem]:
         return [Problem("template", "", f"{pot.name} is missing: run `locales extract`")]
     on_disk = {m.id for m in catalogs.read(pot) if m.id}
     now = {m.id for m in template if m.id}
-    found = [Problem("template", _ids(m)[0], "new in the code: run `locales extract`") for m in template if m.id and m.id not in on_disk]
-    found += [Problem("template", i if isinstance(i, str) else i[0], "gone from the code: run `locales extract`") for i in on_disk - now]
+    new = [_ids(m)[0] for m in template if m.id and m.id not in on_disk]
+    gone = [i if isinstance(i, str) else i[0] for i in on_disk - now]
+    found = [Problem("template", i, "new in the code: run `locales extract`") for i in new]
+    found += [Problem("template", i, "gone from the code: run `locales extract`") for i in gone]
     return found
