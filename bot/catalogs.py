@@ -169,6 +169,11 @@ def create(lang: str, template: Catalog, locales_dir: Path = LOCALES_DIR) -> Pat
     if path.exists():
         raise FileExistsError(f"{path.relative_to(locales_dir.parent)} exists already")
     locale = Locale.parse(code)
+    if locale.territory and not locale.script and po_path(locale.language, locales_dir).exists():
+        raise FileExistsError(
+            f"{locale.language} exists already, and readers whose Telegram says "
+            f"{code.replace('_', '-')} get it"
+        )
     buffer = io.BytesIO()
     write_po(buffer, template, **_WRITE)
     buffer.seek(0)

@@ -245,6 +245,8 @@ def test_add_creates_a_catalog_with_its_cldr_header_and_refuses_twice(project: P
     assert "exists already" in capsys.readouterr().out
     assert cli(project, "add", "zz") == 2
     assert "not a language" in capsys.readouterr().out
+    assert cli(project, "add", "tg-TJ") == 2  # a regional copy of a catalog that serves it already
+    assert "readers whose Telegram says tg-TJ get it" in capsys.readouterr().out
 
 
 def test_check_prints_each_problem_and_fails_then_passes(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
