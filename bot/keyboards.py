@@ -1,7 +1,12 @@
 """Every inline keyboard the bot shows. Labels are translated here, at build time."""
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
+from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
@@ -9,6 +14,26 @@ from bot.callbacks import Action, ChooseLanguage, ChooseRole, Do, Nav, Role
 from bot.config import Contacts
 from bot.content.tree import BY_ID, HOME, PARENT, Extra, Section
 from bot.languages import native_name
+
+
+F = TypeVar("F", bound=Callable[..., InlineKeyboardMarkup])
+
+
+def _per_language(build: F) -> F:
+    """Build each keyboard once per language: a keyboard is a pure function of its (hashable)
+    arguments, the catalogs and the current language, and building one through pydantic cost more
+    than a quarter of the bot's time per update (benchmarks/run.py). Callers must not change it."""
+
+    @functools.lru_cache(maxsize=2048)
+    def cached(i18n: Any, locale: str, *args: Any) -> InlineKeyboardMarkup:
+        return build(*args)
+
+    @functools.wraps(build)
+    def wrapper(*args: Any) -> InlineKeyboardMarkup:
+        i18n = get_i18n()
+        return cached(i18n, i18n.current_locale, *args)
+
+    return wrapper  # type: ignore[return-value]
 
 
 def _button(text: str, callback: Nav | ChooseRole | ChooseLanguage | Do) -> InlineKeyboardButton:
@@ -25,6 +50,7 @@ def back_home_row(section_id: str) -> list[InlineKeyboardButton]:
     return row
 
 
+@_per_language
 def section_keyboard(section: Section, contacts: Contacts) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for child_id in section.children:
@@ -60,6 +86,7 @@ def link_buttons(section: Section, contacts: Contacts) -> list[tuple[str, str]]:
     return links
 
 
+@_per_language
 def role_keyboard() -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     builder.row(_button(_("I serve in the army"), ChooseRole(role=Role.SOLDIER)))
@@ -70,6 +97,11 @@ def role_keyboard() -> InlineKeyboardMarkup:
 
 
 def language_keyboard(codes: list[str], current: str) -> InlineKeyboardMarkup:
+    return _language_keyboard(tuple(codes), current)
+
+
+@_per_language
+def _language_keyboard(codes: tuple[str, ...], current: str) -> InlineKeyboardMarkup:
     builder = InlineKeyboardBuilder()
     for code in codes:
         mark = "✓ " if code == current else ""
@@ -78,5 +110,6 @@ def language_keyboard(codes: list[str], current: str) -> InlineKeyboardMarkup:
     return builder.as_markup()
 
 
+@_per_language
 def home_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[_button("☰ " + _("Main menu"), Nav(to=HOME))]])

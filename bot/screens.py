@@ -5,6 +5,7 @@ import html
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
@@ -60,8 +61,14 @@ def configured_extra(section: Section, contacts: Contacts) -> str:
     return "\n".join(lines)
 
 
+@lru_cache(maxsize=1024)
+def _plain(text: str) -> str:
+    """The text as Telegram shows it, tags removed (screens repeat: parse each once)."""
+    return telegram_html.parse(text)[0]
+
+
 def _already_shows(message: Message, screen: Screen) -> bool:
-    if message.text != telegram_html.parse(screen.text)[0]:
+    if message.text != _plain(screen.text):
         return False
     shown, wanted = message.reply_markup, screen.markup
     if shown is None or wanted is None:
