@@ -2,7 +2,63 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
+import traceback
+
+# aiogram's loggers (aiogram/loggers.py). A logger's filters see only its own records, so each
+# one gets the filter: a filter on "aiogram" would miss "aiogram.middlewares".
+AIOGRAM_LOGGERS = (
+    "aiogram",
+    "aiogram.dispatcher",
+    "aiogram.event",
+    "aiogram.middlewares",
+    "aiogram.webhook",
+    "aiogram.scene",
+)
+_LONG_NUMBER = re.compile(r"\d{6,}")
+
+
+class ScrubAiogram(logging.Filter):
+    """aiogram's own log lines can carry a reader's identity:
+
+    - "Answer to callback query id=%s" (INFO, CallbackAnswerMiddleware): a callback query id is
+      the reader's user id shifted left by 32 bits, plus a counter;
+    - exceptions logged with their message ("Failed to make answer: %s: %s", "Cause exception while
+      process update ..."): TelegramRetryAfter's message names the chat, which in a private chat is
+      the user id, and a validation error quotes the update it could not read (names, texts).
+
+    So in aiogram's records every exception is reduced to its type (the traceback's frames stay,
+    its message goes) and every number of six digits or more becomes "<n>" (update ids and the
+    bot's id go too; nothing needs them).
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple):
+            args = tuple(type(a).__name__ if isinstance(a, BaseException) else a for a in args)
+        elif isinstance(args, dict):
+            args = {k: type(v).__name__ if isinstance(v, BaseException) else v for k, v in args.items()}
+        try:
+            message = str(record.msg) % args if args else str(record.msg)
+        except (TypeError, ValueError, KeyError):
+            message = str(record.msg)
+        record.msg, record.args = _LONG_NUMBER.sub("<n>", message), ()
+        if record.exc_info and record.exc_info[1] is not None:
+            kind, _error, tb = record.exc_info
+            frames = "".join(traceback.format_tb(tb))
+            record.exc_text = f"Traceback (most recent call last):\n{frames}{kind.__name__ if kind else 'Exception'}"
+            record.exc_text = _LONG_NUMBER.sub("<n>", record.exc_text)
+            record.exc_info = None
+        return True
+
+
+def scrub_aiogram() -> None:
+    """Install `ScrubAiogram` on aiogram's loggers (idempotent)."""
+    for name in AIOGRAM_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, ScrubAiogram) for f in logger.filters):
+            logger.addFilter(ScrubAiogram())
 
 
 def setup(level: int = logging.INFO) -> None:
@@ -12,3 +68,4 @@ def setup(level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    scrub_aiogram()

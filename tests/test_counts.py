@@ -192,6 +192,7 @@ def identifying_patterns(user_id: int, key: bytes | None = None) -> dict[str, by
         found[f"{name}"] = digest
         found[f"{name} hex"] = digest.hex().encode()
         found[f"{name} prefix"] = digest[:8]
+        found[f"{name} hex prefix"] = digest.hex()[:16].encode()
     if key is not None:  # the counter's own keyed hash, as it would look if it were ever written
         tag = hashlib.blake2b(user_id.to_bytes(16, "big", signed=True), key=key, digest_size=8).digest()
         found["keyed"] = tag
