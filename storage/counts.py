@@ -53,7 +53,7 @@ FLUSH_INTERVAL = 0.5  # seconds between flushes: SIGKILL loses at most this much
 MAX_RETRY_DELAY = 5.0  # seconds between attempts while the database is unavailable
 CHECKPOINT_INTERVAL = 60.0  # seconds between WAL truncations: old page versions do not linger
 MAX_PENDING = 100_000  # distinct pending keys kept in memory while the database is unavailable
-MAX_READERS = 1_000_000  # distinct readers remembered per day (about 70 MB at most)
+MAX_READERS = 1_000_000  # distinct readers remembered per day (about 80 bytes each)
 
 # What may reach disk as a language or a topic: short codes, nothing free-form. Anything else is
 # stored as UNKNOWN, so that a handler passing the wrong value can never write text to disk.
@@ -151,7 +151,7 @@ class SQLiteCounter:
 
     async def close(self) -> None:
         """Write everything pending, truncate the WAL, close. Idempotent."""
-        if self._closed:
+        if self._closed or self._stop.is_set():
             return
         self._stop.set()
         if self._task is not None:
