@@ -114,3 +114,22 @@ class TTLMemoryStorage(BaseStorage):
 
     async def close(self) -> None:
         self._records.clear()
+
+
+def redis_storage(url: str, ttl: int) -> BaseStorage:
+    """For several instances: aiogram's RedisStorage, with the same time-to-live on state and data.
+
+    Needs the optional `redis` package (`pip install 'hochu-zhit-bot[redis]'`)."""
+    from bot.config import ConfigError
+
+    try:
+        from aiogram.fsm.storage.redis import RedisStorage
+    except ImportError:
+        raise ConfigError(
+            "BOT_REDIS_URL is set but the redis package is not installed: "
+            "pip install 'hochu-zhit-bot[redis]'"
+        ) from None
+    try:
+        return RedisStorage.from_url(url, state_ttl=ttl, data_ttl=ttl)
+    except ValueError as error:
+        raise ConfigError(f"BOT_REDIS_URL is not valid ({error})") from None

@@ -28,12 +28,21 @@ def main(args: argparse.Namespace) -> int:
             "official channels and remove that line before going live"
         )
         return 2
+    storage = None
+    if settings.redis_url:  # several instances share the readers' state; else it stays in memory
+        from bot.fsm_storage import redis_storage
+
+        try:
+            storage = redis_storage(settings.redis_url, settings.state_ttl)
+        except ConfigError as error:
+            print(f"error: {error}")
+            return 2
     logs.setup()
-    asyncio.run(_serve(settings, contacts))
+    asyncio.run(_serve(settings, contacts, storage))
     return 0
 
 
-async def _serve(settings, contacts) -> None:  # type: ignore[no-untyped-def]
+async def _serve(settings, contacts, storage=None) -> None:  # type: ignore[no-untyped-def]
     # Imported here so that configuration errors are reported before aiogram is loaded.
     from bot import commands
     from bot.app import build_bot, build_dispatcher
@@ -48,7 +57,9 @@ async def _serve(settings, contacts) -> None:  # type: ignore[no-untyped-def]
             settings.token.get_secret_value(),
             api_url=str(settings.api_url) if settings.api_url else None,
         )
-        dispatcher = build_dispatcher(contacts=contacts, counter=counter, settings=settings, i18n=i18n)
+        dispatcher = build_dispatcher(
+            contacts=contacts, counter=counter, settings=settings, i18n=i18n, storage=storage
+        )
         await commands.publish(bot, i18n)
         log.info("polling")
         await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=True)
