@@ -287,8 +287,8 @@ async def test_added_to_a_group_it_says_one_line_and_leaves(reader) -> None:  # 
     assert "only in a private chat" in replies[0].params["text"] and "\n" not in replies[0].params["text"]
     # The service message that comes along, and anything said meanwhile: no second line.
     user.chat = GROUP
-    assert methods(await user.feed({"message": user.message_dict(new_chat_members=[BOT_USER])})) == []
-    assert methods(await user.send("/start")) == []
+    assert methods(await user.feed({"message": user.message_dict(new_chat_members=[BOT_USER])})) == ["leaveChat"]
+    assert methods(await user.send("/start")) == ["leaveChat"]
 
 
 async def test_a_message_in_a_group_gets_one_line_and_the_bot_leaves(reader) -> None:  # type: ignore[no-untyped-def]

@@ -25,8 +25,8 @@ ARRIVAL = ("new_chat_members", "group_chat_created", "supergroup_chat_created", 
 
 
 class _RecentlyLeft:
-    """Chats left in the last few minutes (bounded, in memory): updates already on their way from
-    a chat the bot is leaving must not repeat the line."""
+    """Chats told the line in the last few minutes (bounded, in memory): updates already on their
+    way from a chat the bot is leaving must not repeat it."""
 
     def __init__(self, ttl: float = 300.0, size: int = 1000) -> None:
         self.ttl, self.size = ttl, size
@@ -48,9 +48,8 @@ def only_private_note() -> str:
 
 
 async def _leave(bot: Bot, chat_id: int, chat_type: str, left: _RecentlyLeft, *, say: bool) -> None:
-    if not left.add(chat_id):
-        return
-    if say and chat_type in GROUPS:
+    # The line once per chat in a few minutes; leaving every time (added again, the bot leaves again).
+    if left.add(chat_id) and say and chat_type in GROUPS:
         with contextlib.suppress(TelegramAPIError):
             await bot.send_message(chat_id, only_private_note(), protect_content=True)
     with contextlib.suppress(TelegramAPIError):

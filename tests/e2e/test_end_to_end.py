@@ -311,3 +311,21 @@ def test_the_bot_as_operators_run_it(stub: api.StubServerThread, bot_process, tm
             assert secret.encode() not in blob, (path.name, secret)
     assert b"Traceback" not in printed
     assert time.monotonic() - started < 30
+
+
+def test_ctrl_c_stops_it_as_cleanly(stub: api.StubServerThread, bot_process, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    process, output = bot_process
+    stub.wait_for_call("getMe", timeout=20)
+    reader = api.user(5550009001, "Anfisa", username="anfisa_secret", language_code="uk")
+    since = len(stub.calls)
+    stub.push(api.command(reader, "/start"))
+    stub.wait_for_call("sendMessage", since=since)
+    stopping = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    code = process.wait(timeout=10)
+    assert code == 0 and time.monotonic() - stopping < 5, output.read_text(errors="replace")
+    with sqlite3.connect(tmp_path / "counts.sqlite3") as connection:
+        assert connection.execute("SELECT sum(n) FROM counts WHERE event = 'start'").fetchone() == (1,)
+    connection.close()
+    printed = output.read_bytes()
+    assert b"Traceback" not in printed and b"5550009001" not in printed and b"Anfisa" not in printed
