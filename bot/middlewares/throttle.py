@@ -45,7 +45,7 @@ class Throttle(BaseMiddleware):
         self._buckets: OrderedDict[int, _Bucket] = OrderedDict()
         self.dropped = 0  # how many updates were dropped, for tests and benchmarks
 
-    def size(self) -> int:  # not __len__: an empty storage must not be falsy (`storage or ...`)
+    def size(self) -> int:  # not __len__: an empty table must not be falsy (`throttle or ...`)
         return len(self._buckets)
 
     def allow(self, user_id: int) -> bool:
