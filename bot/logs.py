@@ -17,11 +17,19 @@ AIOGRAM_LOGGERS = (
     "aiogram.scene",
 )
 _LONG_NUMBER = re.compile(r"\d{6,}")
+# The bot's token can appear in a failed request's URL (".../bot<token>/getUpdates"): a secret.
+_TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]{20,}")
+
+
+def _scrub(text: str) -> str:
+    return _LONG_NUMBER.sub("<n>", _TOKEN.sub("<token>", text))
 
 
 class ScrubAiogram(logging.Filter):
     """aiogram's own log lines can carry a reader's identity:
 
+    - "Failed to fetch updates - %s": a network error's text can hold the request URL, and with
+      it the bot's token;
     - "Answer to callback query id=%s" (INFO, CallbackAnswerMiddleware): a callback query id is
       the reader's user id shifted left by 32 bits, plus a counter;
     - exceptions logged with their message ("Failed to make answer: %s: %s", "Cause exception while
@@ -43,12 +51,12 @@ class ScrubAiogram(logging.Filter):
             message = str(record.msg) % args if args else str(record.msg)
         except (TypeError, ValueError, KeyError):
             message = str(record.msg)
-        record.msg, record.args = _LONG_NUMBER.sub("<n>", message), ()
+        record.msg, record.args = _scrub(message), ()
         if record.exc_info and record.exc_info[1] is not None:
             kind, _error, tb = record.exc_info
             frames = "".join(traceback.format_tb(tb))
             record.exc_text = f"Traceback (most recent call last):\n{frames}{kind.__name__ if kind else 'Exception'}"
-            record.exc_text = _LONG_NUMBER.sub("<n>", record.exc_text)
+            record.exc_text = _scrub(record.exc_text)
             record.exc_info = None
         return True
 
