@@ -92,8 +92,14 @@ def role_keyboard() -> InlineKeyboardMarkup:
     builder.row(_button(_("I serve in the army"), ChooseRole(role=Role.SOLDIER)))
     builder.row(_button(_("I am a relative"), ChooseRole(role=Role.RELATIVE)))
     builder.row(_button(_("I just want to read"), ChooseRole(role=Role.READER)))
-    builder.row(_button("🌐 Language / Язык", Do(action=Action.LANGUAGES)))
+    builder.row(_button(language_switch_label(), Do(action=Action.LANGUAGES)))
     return builder.as_markup()
+
+
+def language_switch_label() -> str:
+    """The switch on the first screen, for a reader the bot guessed the language of wrongly: the
+    word in the language shown, then in English and Russian, which most readers can read."""
+    return "🌐 " + " / ".join(dict.fromkeys([_("Language"), "Language", "Язык"]))
 
 
 def language_keyboard(codes: list[str], current: str) -> InlineKeyboardMarkup:
