@@ -49,6 +49,14 @@ def _(message: str) -> str:
         return message
 
 
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The plural form the admin's language needs for n (CLDR rules, from the catalog header)."""
+    try:
+        return get_i18n().gettext(singular, plural, n)
+    except LookupError:
+        return singular if n == 1 else plural
+
+
 def admin_locale() -> Locale:
     try:
         code = get_i18n().current_locale
@@ -116,7 +124,9 @@ class StatsView:
         for lang in shown:
             lines.append(self.line(self.language(lang), totals.readers.get(lang, 0), totals.by_event(lang)))
         if len(shown) < len(langs):
-            more = _("… and {n} more languages").format(n=self.number(len(langs) - len(shown)))
+            hidden = len(langs) - len(shown)
+            more = ngettext("… and {n} more language", "… and {n} more languages", hidden)
+            more = more.format(n=self.number(hidden))
             lines.append(html.escape(more))
         return lines
 
