@@ -346,62 +346,65 @@ async def replay(
         bot = Bot(TOKEN, session=session, default=DEFAULTS) if plain_bot else build_bot(TOKEN, session=session)
         clock = SimulatedClock()
         dispatcher, close = await make(Path(tmp), clock)
-        dicts = workload.updates[:limit]
-        updates = [
-            Update.model_validate({k: v for k, v in d.items() if not k.startswith("_")}, context={"bot": bot})
-            for d in dicts
-        ]
-        # A message's id comes from the chat's counter, shared with the bot's messages: register
-        # each user message just before its update, as it was when recorded.
-        user_messages = [
-            (d["message"]["chat"]["id"], d["message"].get("text", "")) if "message" in d else None
-            for d in dicts
-        ]
-        times = [d["_at"] for d in dicts]
-        telegram = session.telegram
-        in_fake = [0]
-        fake_call = telegram.call
+        try:
+            dicts = workload.updates[:limit]
+            updates = [
+                Update.model_validate({k: v for k, v in d.items() if not k.startswith("_")}, context={"bot": bot})
+                for d in dicts
+            ]
+            # A message's id comes from the chat's counter, shared with the bot's messages: register
+            # each user message just before its update, as it was when recorded.
+            user_messages = [
+                (d["message"]["chat"]["id"], d["message"].get("text", "")) if "message" in d else None
+                for d in dicts
+            ]
+            times = [d["_at"] for d in dicts]
+            telegram = session.telegram
+            in_fake = [0]
+            fake_call = telegram.call
 
-        def timed_call(method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-            t = time.perf_counter_ns()
-            try:
-                return fake_call(method, params)
-            finally:
-                in_fake[0] += time.perf_counter_ns() - t
+            def timed_call(method: str, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+                t = time.perf_counter_ns()
+                try:
+                    return fake_call(method, params)
+                finally:
+                    in_fake[0] += time.perf_counter_ns() - t
 
-        telegram.call = timed_call  # type: ignore[method-assign]
-        throttle = next((m for m in dispatcher.message.outer_middleware if hasattr(m, "dropped")), None)
-        dropped_at: set[int] = set()
-        latencies = [0] * len(updates)
-        marks = [0] * (len(updates) + 1)
-        gc.collect()
-        if trace:
-            tracemalloc.start()
-        if profile is not None:
-            profile.start()
-        started = time.perf_counter_ns()
-        for i, update in enumerate(updates):
-            clock.now = times[i]
-            if user_messages[i] is not None:
-                telegram.user_message(*user_messages[i])
-            marks[i] = len(session.requests)
-            t0 = time.perf_counter_ns()
-            await dispatcher.feed_update(bot, update)
-            latencies[i] = time.perf_counter_ns() - t0
-            if throttle is not None and throttle.dropped > len(dropped_at):
-                dropped_at.add(i)  # flood control dropped it: no reply expected, reported apart
-            # Under polling each update is a task: the loop runs between them (the counter's
-            # background flush, for one). Give it that chance here too.
-            await asyncio.sleep(0)
-        seconds = (time.perf_counter_ns() - started) / 1e9
-        if profile is not None:
-            profile.stop()
-        peak = 0
-        if trace:
-            peak = tracemalloc.get_traced_memory()[1]
-            tracemalloc.stop()
-        marks[len(updates)] = len(session.requests)
-        await close()
+            telegram.call = timed_call  # type: ignore[method-assign]
+            throttle = next((m for m in dispatcher.message.outer_middleware if hasattr(m, "dropped")), None)
+            dropped_at: set[int] = set()
+            latencies = [0] * len(updates)
+            marks = [0] * (len(updates) + 1)
+            gc.collect()
+            if trace:
+                tracemalloc.start()
+            if profile is not None:
+                profile.start()
+            started = time.perf_counter_ns()
+            for i, update in enumerate(updates):
+                clock.now = times[i]
+                if user_messages[i] is not None:
+                    telegram.user_message(*user_messages[i])
+                marks[i] = len(session.requests)
+                t0 = time.perf_counter_ns()
+                await dispatcher.feed_update(bot, update)
+                latencies[i] = time.perf_counter_ns() - t0
+                if throttle is not None and throttle.dropped > len(dropped_at):
+                    dropped_at.add(i)  # flood control dropped it: no reply expected, reported apart
+                # Under polling each update is a task: the loop runs between them (the counter's
+                # background flush, for one). Give it that chance here too.
+                await asyncio.sleep(0)
+            seconds = (time.perf_counter_ns() - started) / 1e9
+            if profile is not None:
+                profile.stop()
+            peak = 0
+            if trace:
+                peak = tracemalloc.get_traced_memory()[1]
+                tracemalloc.stop()
+            marks[len(updates)] = len(session.requests)
+        finally:
+            # Also on an error: the counter's writer thread would keep the process alive.
+            await close()
         await bot.session.close()
     missing, methods = [], []
     for i, d in enumerate(dicts):
@@ -482,8 +485,24 @@ async def idle_bytes_per_reader(n: int, state: Any, data: dict[str, Any], contac
 
 
 # -- start-up ----------------------------------------------------------------------------------
-async def startup_seconds(contacts_path: Path) -> float:
-    """Seconds from spawning `python -m bot` to its first getUpdates, against a local Bot API."""
+# The floor: aiogram alone, polling with a Dispatcher and nothing else, started the same way.
+BARE_BOT = """
+import asyncio, os
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+
+async def main():
+    session = AiohttpSession(api=TelegramAPIServer.from_base(os.environ["BOT_API_URL"]))
+    await Dispatcher().start_polling(Bot(os.environ["BOT_TOKEN"], session=session), handle_signals=True)
+
+asyncio.run(main())
+"""
+
+
+async def startup_seconds(contacts_path: Path, *, bare: bool = False) -> float:
+    """Seconds from spawning `python -m bot` (or a bare aiogram bot) to its first getUpdates,
+    against a local stand-in for the Bot API."""
     from aiohttp import web
 
     first: asyncio.Future[float] = asyncio.get_running_loop().create_future()
@@ -518,8 +537,9 @@ async def startup_seconds(contacts_path: Path) -> float:
                 BOT_DB=str(Path(tmp) / "counts.sqlite3"),
             )
             started = time.perf_counter()
+            command = ["-c", BARE_BOT] if bare else ["-m", "bot"]
             process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot", cwd=tmp, env=env,
+                sys.executable, *command, cwd=tmp, env=env,
                 stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
             )
             try:
@@ -630,12 +650,13 @@ async def run(args: argparse.Namespace) -> int:
             idle[n] = await idle_bytes_per_reader(n, state, data, contacts, i18n)
         print(f"idle conversations measured in {time.perf_counter() - t:.1f} s", flush=True)
 
-    starts: list[float] = []
+    starts: dict[str, list[float]] = {"full": [], "bare": []}
     if not args.skip_startup:
         with tempfile.TemporaryDirectory(prefix="bench-contacts-") as tmp:
             path = live_contacts(Path(tmp))
             for _ in range(args.startup_runs):
-                starts.append(await startup_seconds(path))
+                for name in starts:
+                    starts[name].append(await startup_seconds(path, bare=name == "bare"))
 
 
     rate = {name: _median([r.per_second for r in rs]) for name, rs in rounds.items()}
@@ -659,9 +680,10 @@ async def run(args: argparse.Namespace) -> int:
     print(f"| ru_maxrss of the process after the timed rounds (both, and the workload) | {_mb(maxrss_kb * 1024)} | | |")
     for n, per in idle.items():
         print(f"| FSM memory per idle conversation, {n:,} readers | {per:,.0f} B | | < 2 KB |")
-    if starts:
-        print(f"| `python -m bot` to first getUpdates (median of {len(starts)}) | {_median(starts):.2f} s "
-              f"(min {min(starts):.2f}, max {max(starts):.2f}) | | < 1.5 s |")
+    if starts["full"]:
+        full_s, bare_s = starts["full"], starts["bare"]
+        print(f"| spawn to first getUpdates (median of {len(full_s)}) | {_median(full_s):.2f} s "
+              f"(min {min(full_s):.2f}) | {_median(bare_s):.2f} s (min {min(bare_s):.2f}) | full < 1.5 s |")
     print()
     print(f"replies: {len(workload.updates) * args.rounds * 2 - problems} of {len(workload.updates) * args.rounds * 2} "
           f"updates answered; flood control dropped {dropped} (per round); Telegram refused {failed_full} "
