@@ -5,14 +5,15 @@
 
 What it does, in one process:
 
-1. Records a realistic mixed workload: many readers at once, their updates interleaved at random
-   (/start in the reader's Telegram language, a role, section taps, Back and Home, language
+1. Records a realistic mixed workload: many readers at once, each arriving at some point and
+   acting at its own simulated pace, their updates interleaved (/start in the reader's Telegram language, a role, section taps, Back and Home, language
    switches, double taps, /menu, /help, /language, free text, buttons on older messages and
    buttons whose data is out of date). Each reader's next action is chosen from what is on that
    reader's screen, by talking to the real bot once (this pass is also the warm-up).
 2. Replays exactly those updates, pre-built as `Update` objects before timing, through
-   - the full bot (`build_dispatcher`: i18n, FSM, every middleware the bot installs, counts written
-     to a real SQLite file by `SQLiteCounter` in a temp dir), and
+   - the full bot (`build_dispatcher`: i18n, FSM, every middleware the bot installs, flood control
+     on the simulated clock, counts written to a real SQLite file by `SQLiteCounter` in a temp
+     dir), and
    - a bare `Dispatcher` with one echo handler (message -> send_message of its text; callback ->
      answer),
    both against the same in-memory Telegram (`bot.offline.OfflineSession`), alternately, for a few
@@ -25,7 +26,7 @@ What it does, in one process:
    100,000 readers: the state and data the bot leaves after /start, a role and a section, taken
    from a real conversation and replicated per reader through the storage API.
 6. Time from spawning `python -m bot` to its first getUpdates, against a local stand-in for the
-   Bot API (aiohttp, 127.0.0.1).
+   Bot API (aiohttp, 127.0.0.1), and the same for a bare aiogram bot: the floor.
 
 The last line is always `full/bare throughput ratio: R`.
 """
@@ -37,7 +38,6 @@ import copy
 import gc
 import heapq
 import itertools
-import json
 import os
 import random
 import resource
@@ -712,6 +712,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    if __package__ in (None, ""):  # `python benchmarks/run.py`
-        sys.path.insert(0, str(ROOT))
     sys.exit(main())
