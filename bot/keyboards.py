@@ -82,7 +82,7 @@ def link_buttons(section: Section, contacts: Contacts) -> list[tuple[str, str]]:
         if contacts.find_url:
             links.append((_("«I Want to Find» project"), str(contacts.find_url)))
         if contacts.icrc_url:
-            links.append((_("International Committee of the Red Cross"), str(contacts.icrc_url)))
+            links.append((_("Red Cross (ICRC)"), str(contacts.icrc_url)))
     return links
 
 
@@ -99,7 +99,8 @@ def role_keyboard() -> InlineKeyboardMarkup:
 def language_switch_label() -> str:
     """The switch on the first screen, for a reader the bot guessed the language of wrongly: the
     word in the language shown, then in English and Russian, which most readers can read."""
-    return "🌐 " + " / ".join(dict.fromkeys([_("Language"), "Language", "Язык"]))
+    # Korean too: a North Korean reader whose phone is set to Russian must find the switch.
+    return "🌐 " + " / ".join(dict.fromkeys([_("Language"), "Language", "Язык", "언어"]))
 
 
 def language_keyboard(codes: list[str], current: str) -> InlineKeyboardMarkup:

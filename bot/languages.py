@@ -65,14 +65,19 @@ def available(i18n: I18n) -> list[str]:
     return sorted(i18n.available_locales, key=lambda code: (code != DEFAULT_LOCALE, code))
 
 
+# Where readers call their language otherwise than CLDR does: North Koreans say 조선말.
+ALSO_CALLED = {"ko": "조선말"}
+
+
 @lru_cache(maxsize=None)
 def native_name(code: str) -> str:
-    """The language's name written in that language, from CLDR ("Русский", "한국어")."""
+    """The language's name written in that language, from CLDR ("Русский", "한국어 (조선말)")."""
     try:
         name = Locale.parse(code).get_display_name(code) or code
     except (ValueError, UnknownLocaleError):
         return code
-    return name[:1].upper() + name[1:]
+    name = name[:1].upper() + name[1:]
+    return f"{name} ({ALSO_CALLED[code]})" if code in ALSO_CALLED else name
 
 
 def match(language_code: str | None, known: tuple[str, ...] | list[str]) -> str | None:

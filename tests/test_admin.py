@@ -54,6 +54,7 @@ async def test_admin_sees_the_counts(contacts: Contacts, bot: Bot, counter: SQLi
     assert "20 мая 2025" in text  # today, by Babel, in Russian
     assert "<b>12</b>" in text and "<b>13</b>" in text  # ru readers; all languages
     assert "украинский" in text  # a language's name, in the admin's language
+    assert "Счётчики" in text and "Counts" not in text  # the heading is translated too
 
 
 async def test_admin_numbers_and_dates_follow_the_admin_language(

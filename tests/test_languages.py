@@ -73,7 +73,7 @@ async def test_the_language_button_switches_and_the_choice_survives_start(two_la
     # The first screen carries the switch, readable whatever language it came in.
     _, buttons = reader.screen()
     switch = [b for row in buttons for b in row if b.get("callback_data") == Do(action=Action.LANGUAGES).pack()]
-    assert [b["text"] for b in switch] == ["🌐 Мова / Language / Язык"]
+    assert [b["text"] for b in switch] == ["🌐 Мова / Language / Язык / 언어"]
 
     await reader.press(Do(action=Action.LANGUAGES).pack())
     text, buttons = reader.screen()
@@ -94,7 +94,7 @@ async def test_the_language_button_switches_and_the_choice_survives_start(two_la
     replies = await reader.send("/start")
     assert replies[0].params["text"] == "Здравствуйте."
     labels = [b["text"] for row in replies[0].params["reply_markup"]["inline_keyboard"] for b in row]
-    assert "🌐 Language / Язык" in labels  # the fabricated ru catalog lacks "Language": English leads
+    assert "🌐 Language / Язык / 언어" in labels  # the fabricated ru catalog lacks "Language": English leads
     await reader.press(ChooseRole(role=Role.READER).pack())
     await reader.press(Do(action=Action.LANGUAGES).pack())
     assert reader.screen()[0] == "Выберите язык:"
@@ -139,7 +139,7 @@ def test_match(tag, known, expected) -> None:  # type: ignore[no-untyped-def]
 def test_native_names_come_from_cldr() -> None:
     assert native_name("ru") == "Русский"
     assert native_name("uk") == "Українська"
-    assert native_name("ko") == "한국어"
+    assert native_name("ko") == "한국어 (조선말)"  # CLDR, and the name North Koreans use
     assert native_name("uz_Latn") == "O‘zbek (lotin)"
     assert native_name("zz") == "zz"
 

@@ -38,20 +38,17 @@ def _ids_with(needle: str) -> list[str]:
 GREETING = untranslated(lambda: start.greeting().text)
 DESCRIPTION = untranslated(commands.description)
 SHORT = untranslated(commands.short_description)
-RED_CROSS = "International Committee of the Red Cross"
 PLURAL = ("{n} reader", "{n} readers")
 
 
 def sound_entries() -> dict:  # type: ignore[type-arg]
-    """A catalog that passes: the source texts themselves, with the one label too long in English
-    shortened."""
+    """A catalog that passes: the source texts themselves."""
     entries: dict = {  # type: ignore[type-arg]
         # Ukrainian has three plural forms: one, few, many.
         m.id: m.id if isinstance(m.id, str) else (m.id[0], m.id[1], m.id[1])
         for m in TEMPLATE
         if m.id
     }
-    entries[RED_CROSS] = "Red Cross (ICRC)"
     return entries
 
 

@@ -147,8 +147,9 @@ def render(periods: list[tuple[str, Totals]], today: date, locale: Locale) -> st
     """The /stats message: valid Telegram HTML within the length limit, dropping the least-read
     languages of each period (with a "… and N more" line) if everything would not fit."""
     view = StatsView(locale)
+    title = _("Counts")  # outside the f-string, where pybabel can extract it
     head = [
-        f"<b>{html.escape(_('Counts'))}</b> · UTC · {html.escape(view.day(today))}",
+        f"<b>{html.escape(title)}</b> · UTC · {html.escape(view.day(today))}",
         "<i>" + html.escape(_("Readers are distinct per day and language; over several days they are summed.")) + "</i>",
     ]
     month = periods[2][1] if len(periods) > 2 else periods[-1][1]
