@@ -56,11 +56,10 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import CallbackQuery, Message, Update
 
-from bot import telegram_html
 from bot.app import DEFAULTS, build_bot, build_dispatcher
 from bot.config import Contacts, load_contacts
 from bot.languages import make_i18n
-from bot.offline import BOT_USER, FakeTelegram, OfflineSession
+from bot.offline import BOT_USER, FakeTelegram, OfflineSession, button_press, text_content
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:" + "B" * 35
@@ -149,35 +148,12 @@ class _Recorder:
 
     async def send(self, reader: _Reader, text: str, kind: str) -> None:
         message_id = self.telegram.user_message(reader.chat["id"], text)
-        message: dict[str, Any] = {
-            "message_id": message_id,
-            "date": int(time.time()),
-            "chat": reader.chat,
-            "from": reader.user,
-            "text": text,
-        }
-        if text.startswith("/"):
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-        await self.feed({"message": message}, kind)
+        message = {"message_id": message_id, "date": int(time.time()), "chat": reader.chat, "from": reader.user}
+        await self.feed({"message": {**message, **text_content(text)}}, kind)
 
     async def press(self, reader: _Reader, data: str, message_id: int, kind: str) -> None:
-        stored = self.telegram.messages[(reader.chat["id"], message_id)]
-        message: dict[str, Any] = {
-            "message_id": message_id,
-            "date": stored.date,
-            "chat": reader.chat,
-            "from": BOT_USER,
-            "text": telegram_html.parse(stored.text)[0],
-        }
-        if stored.markup:
-            message["reply_markup"] = stored.markup
-        query = {
-            "id": f"q{next(self.update_ids)}",
-            "from": reader.user,
-            "chat_instance": "offline",
-            "data": data,
-            "message": message,
-        }
+        query_id = f"q{next(self.update_ids)}"
+        query = button_press(self.telegram, reader.chat, reader.user, data, message_id, query_id)
         await self.feed({"callback_query": query}, kind)
         reader.last_pressed = data
         reader.double_tap = kind != "double tap" and self.rng.random() < DOUBLE_TAPS

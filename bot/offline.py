@@ -226,6 +226,36 @@ class OfflineSession(BaseSession):
         self.requests.clear()
 
 
+def text_content(text: str) -> dict[str, Any]:
+    """A text message's content as Telegram sends it: a leading command is marked as one."""
+    if text.startswith("/"):
+        return {"text": text, "entities": [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]}
+    return {"text": text}
+
+
+def button_press(
+    telegram: FakeTelegram,
+    chat: dict[str, Any],
+    user: dict[str, Any],
+    data: str,
+    message_id: int,
+    query_id: str,
+) -> dict[str, Any]:
+    """The callback query of a reader pressing a button on a message the bot sent (or on one
+    that is gone: then Telegram's copy of it is all there is)."""
+    stored = telegram.messages.get((chat["id"], message_id))
+    message: dict[str, Any] = {
+        "message_id": message_id,
+        "date": stored.date if stored else int(time.time()),
+        "chat": chat,
+        "from": BOT_USER,
+        "text": telegram_html.parse(stored.text)[0] if stored else "…",
+    }
+    if stored and stored.markup:
+        message["reply_markup"] = stored.markup
+    return {"id": query_id, "from": user, "chat_instance": "offline", "data": data, "message": message}
+
+
 class OfflineReader:
     """One simulated reader talking to a real Dispatcher through an `OfflineSession`.
 
@@ -264,33 +294,15 @@ class OfflineReader:
         return {"message_id": message_id, "date": int(time.time()), "chat": self.chat, "from": self.user, **content}
 
     async def send(self, text: str) -> list[Request]:
-        entities = []
-        if text.startswith("/"):
-            entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-        return await self.feed({"message": self.message_dict(text=text, entities=entities)})
+        return await self.feed({"message": self.message_dict(**text_content(text))})
 
     async def press(self, callback_data: str, message_id: int | None = None) -> list[Request]:
         """Press a button (by its callback_data) on `message_id`, by default the last bot message."""
-        chat_id = self.chat["id"]
         if message_id is None:
             message_id = self.last_message_id()
-        stored = self.session.telegram.messages.get((chat_id, message_id))
-        message: dict[str, Any] = {
-            "message_id": message_id,
-            "date": stored.date if stored else int(time.time()),
-            "chat": self.chat,
-            "from": BOT_USER,
-            "text": telegram_html.parse(stored.text)[0] if stored else "…",
-        }
-        if stored and stored.markup:
-            message["reply_markup"] = stored.markup
-        query = {
-            "id": f"q{next(self._update_ids)}",
-            "from": self.user,
-            "chat_instance": "offline",
-            "data": callback_data,
-            "message": message,
-        }
+        query = button_press(
+            self.session.telegram, self.chat, self.user, callback_data, message_id, f"q{next(self._update_ids)}"
+        )
         return await self.feed({"callback_query": query})
 
     def last_message_id(self) -> int:
