@@ -16,7 +16,7 @@ What it does, in one process:
      dir), and
    - a bare `Dispatcher` with one echo handler (message -> send_message of its text; callback ->
      answer),
-   both against the same in-memory Telegram (`bot.offline.OfflineSession`), alternately, for a few
+   both against the same in-memory Telegram (`fake_telegram.OfflineSession`), alternately, for a few
    rounds, each update fed with `await dispatcher.feed_update(bot, update)` and timed with
    `time.perf_counter_ns`. Medians over the rounds are reported.
 3. Checks every update got its reply (sendMessage / editMessageText for a message,
@@ -59,7 +59,7 @@ from aiogram.types import CallbackQuery, Message, Update
 from bot.app import DEFAULTS, build_bot, build_dispatcher
 from bot.config import Contacts, load_contacts
 from bot.languages import make_i18n
-from bot.offline import BOT_USER, FakeTelegram, OfflineSession, button_press, text_content
+from fake_telegram import BOT_USER, FakeTelegram, OfflineSession, button_press, text_content
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:" + "B" * 35
@@ -422,7 +422,7 @@ async def bare_factory(tmp: Path, clock: SimulatedClock) -> tuple[Dispatcher, Ca
 # -- memory per idle conversation --------------------------------------------------------------
 async def idle_template(contacts: Contacts, i18n: Any) -> tuple[Any, dict[str, Any]]:
     """The state and data a real conversation leaves after /start, a role and a section."""
-    from bot.offline import OfflineReader
+    from fake_telegram import OfflineReader
 
     session = OfflineSession()
     bot = build_bot(TOKEN, session=session)

@@ -9,17 +9,18 @@ import argparse
 import importlib
 import sys
 
+# name -> (module with `configure(parser)` and `main(args) -> int`, what it does)
 SUBCOMMANDS = {
-    "run": "run the bot with long polling (the default)",
-    "stats": "print the anonymized counts",
-    "locales": "translators' tools: extract, add, check, compile",
-    "preview": "talk to the bot in the terminal, without a token or network",
+    "run": ("bot.cli.run", "run the bot with long polling (the default)"),
+    "stats": ("bot.cli.stats", "print the anonymized counts"),
+    "locales": ("translators.locales", "translators' tools: extract, add, check, compile"),
+    "preview": ("translators.preview", "talk to the bot in the terminal, without a token or network"),
 }
 
 
 def usage() -> str:
     lines = ["usage: python -m bot [SUBCOMMAND] [options]", "", "subcommands:"]
-    lines += [f"  {name:<10} {text}" for name, text in SUBCOMMANDS.items()]
+    lines += [f"  {name:<10} {text}" for name, (_module, text) in SUBCOMMANDS.items()]
     lines += ["", "`python -m bot SUBCOMMAND --help` for its options."]
     return "\n".join(lines)
 
@@ -33,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: unknown subcommand {argv[0]!r}\n\n{usage()}")
         return 2
     name, rest = (argv[0], argv[1:]) if argv and argv[0] in SUBCOMMANDS else ("run", argv)
-    module = importlib.import_module(f"bot.cli.{name}")
+    module = importlib.import_module(SUBCOMMANDS[name][0])
     parser = argparse.ArgumentParser(prog=f"python -m bot {name}")
     module.configure(parser)
     return int(module.main(parser.parse_args(rest)))

@@ -10,7 +10,7 @@ from aiogram import Bot, Dispatcher
 from bot.app import build_bot, build_dispatcher
 from bot.config import Contacts, load_contacts
 from bot.middlewares import Throttle
-from bot.offline import OfflineReader, OfflineSession
+from fake_telegram import OfflineReader, OfflineSession
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:" + "A" * 35

@@ -14,7 +14,7 @@ from bot.app import build_dispatcher
 from bot.config import Contacts, Settings
 from bot.handlers.admin import render
 from bot.middlewares import Throttle
-from bot.offline import OfflineReader
+from fake_telegram import OfflineReader
 from storage import Event, Period, SQLiteCounter, Totals
 
 from .conftest import TOKEN

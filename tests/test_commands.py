@@ -80,7 +80,7 @@ async def test_a_refused_translation_does_not_stop_the_start(tmp_path, bot, sess
     ],
 )
 def test_the_offline_telegram_refuses_what_telegram_refuses(method, params) -> None:  # type: ignore[no-untyped-def]
-    from bot.offline import FakeTelegram
+    from fake_telegram import FakeTelegram
 
     status, body = FakeTelegram().call(method, params)
     assert status == 400 and not body["ok"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from bot.callbacks import ChooseRole, Nav, Role
 from bot.content.tree import BY_ID, HOME, PARENT, SECTIONS
-from bot.offline import OfflineReader
+from fake_telegram import OfflineReader
 
 
 def sent_texts(requests) -> list[str]:  # type: ignore[no-untyped-def]

@@ -26,7 +26,7 @@ from aiogram.types import (
 from bot.app import build_bot, build_dispatcher
 from bot.config import load_contacts
 from bot.middlewares import Throttle
-from bot.offline import BOT_USER, OfflineReader, OfflineSession
+from fake_telegram import BOT_USER, OfflineReader, OfflineSession
 from tests.conftest import ROOT, TOKEN
 
 _ids = itertools.count(1)

@@ -12,7 +12,7 @@ from bot.callbacks import Action, ChooseLanguage, ChooseRole, Do, Role
 from bot.handlers import start
 from bot.languages import DEFAULT_LOCALE, LOCALES_DIR, catalog_paths, compile_catalogs, make_i18n, match, native_name
 from bot.middlewares import Throttle
-from bot.offline import OfflineReader
+from fake_telegram import OfflineReader
 from tests.fake_catalogs import translation, untranslated, write_catalog
 
 GREETING = untranslated(lambda: start.greeting().text)

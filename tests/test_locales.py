@@ -7,12 +7,13 @@ from pathlib import Path
 import pytest
 from babel.messages.catalog import Catalog, Message
 
-from bot import catalog_check, catalogs, commands
+from bot import commands
+from translators import catalog_check, catalogs
 from bot.__main__ import main
-from bot.catalog_check import check_catalog, message_problems
+from translators.catalog_check import check_catalog, message_problems
 from bot.handlers import start
 from bot.languages import LOCALES_DIR, catalog_paths
-from bot.plurals import header_problems, plural_forms
+from translators.plurals import header_problems, plural_forms
 from tests.fake_catalogs import untranslated, write_catalog
 
 TEMPLATE = catalogs.extract()

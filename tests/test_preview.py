@@ -7,7 +7,7 @@ import sys
 
 from bot.callbacks import Nav
 from bot.__main__ import main
-from bot.cli.preview import converse, render
+from translators.preview import converse, render
 from bot.content.tree import BY_ID, HOME
 from bot.handlers import start
 from bot.languages import DEFAULT_LOCALE, catalog_paths

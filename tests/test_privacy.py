@@ -21,7 +21,7 @@ from bot.callbacks import Action, ChooseLanguage, ChooseRole, Do, Nav, Role
 from bot.config import Contacts, Settings
 from bot.content.tree import BY_ID, HOME, Extra
 from bot.middlewares import Throttle
-from bot.offline import OfflineReader
+from fake_telegram import OfflineReader
 from storage import Event, SQLiteCounter
 
 from .conftest import TOKEN

@@ -23,7 +23,7 @@ from bot.content.tree import HOME
 from bot.fsm_storage import redis_storage
 from bot.languages import make_i18n
 from bot.middlewares import Throttle
-from bot.offline import OfflineReader, OfflineSession
+from fake_telegram import OfflineReader, OfflineSession
 from bot.screens import section_screen
 from tests.conftest import TOKEN
 

@@ -15,7 +15,7 @@ from bot.app import build_bot, build_dispatcher
 from bot.callbacks import ChooseRole, Nav, Role
 from bot.fsm_storage import TTLMemoryStorage
 from bot.middlewares import RetryRequests, Throttle
-from bot.offline import BOT_USER, OfflineReader, OfflineSession
+from fake_telegram import BOT_USER, OfflineReader, OfflineSession
 from bot.screens import DELETABLE_FOR, MESSAGE_IDS_KEY
 from storage import Event
 from tests.conftest import TOKEN

@@ -16,7 +16,7 @@ async def test_every_reachable_button_answers_within_telegram_limits(reader) -> 
 
 
 async def test_the_walk_catches_what_telegram_would_refuse() -> None:
-    from bot.offline import Request
+    from fake_telegram import Request
 
     bad = Request("sendMessage", {"text": "<div>x</div>", "protect_content": True})
     assert check_request(bad)

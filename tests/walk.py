@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from bot import telegram_html
 from bot.callbacks import Action, Do
-from bot.offline import OfflineReader, Request
+from fake_telegram import OfflineReader, Request
 
 
 @dataclass

@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.app import build_bot, build_dispatcher
-from bot.catalog_check import BUTTON_ROW_CHARS
+from translators.catalog_check import BUTTON_ROW_CHARS
 from bot.config import ConfigError, Contacts, load_contacts
 from bot.languages import DEFAULT_LOCALE, LOCALES_DIR, available, make_i18n, match, native_name
 from bot.middlewares import Throttle
-from bot.offline import OfflineReader, OfflineSession, Request
+from fake_telegram import OfflineReader, OfflineSession, Request
 
 EXAMPLE_CONTACTS = LOCALES_DIR.parent / "contacts.example.toml"
 TOKEN = "123456:PREVIEW" + "x" * 28  # never sent anywhere: the session is in memory

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from babel.messages.pofile import PoFileError
 
-from bot import catalog_check, catalogs
+from translators import catalog_check, catalogs
 from bot.languages import LOCALES_DIR, catalog_paths, compile_catalogs, native_name
 
 

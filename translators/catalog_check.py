@@ -21,11 +21,12 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError, read_po
 
-from bot import catalogs, commands, keyboards, telegram_html
+from bot import commands, keyboards, telegram_html
+from translators import catalogs
 from bot.config import Contacts
 from bot.content.tree import SECTIONS, Extra
 from bot.languages import DEFAULT_LOCALE, native_name
-from bot.plurals import header_problems
+from translators.plurals import header_problems
 from bot.screens import configured_extra
 
 # A phone 360 dp wide fits about 32 characters on an inline button that has its row to itself;

@@ -18,7 +18,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, unescape, write_po
 
 from bot.languages import DOMAIN, LOCALES_DIR, catalog_paths, native_name
-from bot.plurals import plural_forms
+from translators.plurals import plural_forms
 
 ROOT = LOCALES_DIR.parent
 SOURCE_DIR = ROOT / "bot"
