@@ -30,6 +30,7 @@ What it does, in one process:
 
 The last line is always `full/bare throughput ratio: R`.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -91,15 +92,27 @@ def _throttle(clock: SimulatedClock) -> Any:
     return Throttle(clock=clock)
 
 
-def _build_dispatcher(contacts: Contacts, i18n: Any, clock: SimulatedClock, **kwargs: Any) -> Dispatcher:
+def _build_dispatcher(
+    contacts: Contacts, i18n: Any, clock: SimulatedClock, **kwargs: Any
+) -> Dispatcher:
     throttle = _throttle(clock)
     if throttle is not None:
         kwargs["throttle"] = throttle
     return build_dispatcher(contacts=contacts, i18n=i18n, **kwargs)
 
+
 # Telegram language codes of the simulated readers, with weights: mostly Russian, some with a
 # language the bot lacks (falls back to Russian) or none at all.
-LANGUAGES = [("ru", 70), ("uk", 8), ("en", 6), ("ko", 4), ("uz", 4), ("be", 3), ("kk", 2), (None, 3)]
+LANGUAGES = [
+    ("ru", 70),
+    ("uk", 8),
+    ("en", 6),
+    ("ko", 4),
+    ("uz", 4),
+    ("be", 3),
+    ("kk", 2),
+    (None, 3),
+]
 FREE_TEXT = ["привет", "как сдаться?", "что будет с семьёй", "👍", "это правда?", "hello", "?"]
 FORGED = ["n:old_topic", "v1:menu", "n:", "x"]
 
@@ -142,13 +155,20 @@ class _Recorder:
     async def feed(self, update: dict[str, Any], kind: str) -> None:
         before = len(self.session.requests)
         update = {"update_id": next(self.update_ids), **update}
-        await self.dispatcher.feed_update(self.bot, Update.model_validate(update, context={"bot": self.bot}))
+        await self.dispatcher.feed_update(
+            self.bot, Update.model_validate(update, context={"bot": self.bot})
+        )
         self.updates.append({**update, "_kind": kind, "_at": self.now})
         self.methods.append(tuple(r.method for r in self.session.requests[before:]))
 
     async def send(self, reader: _Reader, text: str, kind: str) -> None:
         message_id = self.telegram.user_message(reader.chat["id"], text)
-        message = {"message_id": message_id, "date": int(time.time()), "chat": reader.chat, "from": reader.user}
+        message = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": reader.chat,
+            "from": reader.user,
+        }
         await self.feed({"message": {**message, **text_content(text)}}, kind)
 
     async def press(self, reader: _Reader, data: str, message_id: int, kind: str) -> None:
@@ -216,7 +236,9 @@ class _Recorder:
             await self.send(reader, "/start", "start")
         elif roll < 0.95 and len(screens) > 1:
             old = rng.choice(screens[:-1])
-            await self.press(reader, rng.choice(self.buttons(reader, old) or ["n:home"]), old, "older message")
+            await self.press(
+                reader, rng.choice(self.buttons(reader, old) or ["n:home"]), old, "older message"
+            )
         else:
             await self.press(reader, rng.choice(FORGED), current, "stale data")
 
@@ -234,7 +256,9 @@ class Workload:
         return found
 
 
-async def record_workload(contacts: Contacts, i18n: Any, *, readers: int, updates: int, seed: int) -> Workload:
+async def record_workload(
+    contacts: Contacts, i18n: Any, *, readers: int, updates: int, seed: int
+) -> Workload:
     """Talk to the real bot once, choosing each reader's next action from its screen."""
     bot = build_bot(TOKEN, session=OfflineSession(_RecordingTelegram()))
     clock = SimulatedClock()
@@ -250,7 +274,9 @@ async def record_workload(contacts: Contacts, i18n: Any, *, readers: int, update
         code = rng.choices(codes, weights)[0]
         if code:
             user["language_code"] = code
-        people.append(_Reader(user, {"id": uid, "type": "private", "first_name": user["first_name"]}))
+        people.append(
+            _Reader(user, {"id": uid, "type": "private", "first_name": user["first_name"]})
+        )
     # Readers arrive over the first 60% of the simulated time and act at their own pace; updates of
     # different readers interleave as in a busy hour.
     span = updates * READER_PAUSE / max(readers, 1)
@@ -261,7 +287,9 @@ async def record_workload(contacts: Contacts, i18n: Any, *, readers: int, update
         clock.now = recorder.now = at
         reader = people[index]
         await recorder.step(reader)
-        pause = DOUBLE_TAP if reader.double_tap else max(MIN_PAUSE, rng.expovariate(1 / READER_PAUSE))
+        pause = (
+            DOUBLE_TAP if reader.double_tap else max(MIN_PAUSE, rng.expovariate(1 / READER_PAUSE))
+        )
         heapq.heappush(due, (at + pause, index))
     await dispatcher.storage.close()
     return Workload(recorder.updates, recorder.methods)
@@ -319,19 +347,27 @@ async def replay(
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         session = OfflineSession()
         # The bare dispatcher's bot is aiogram's own (same defaults, none of the bot's middleware).
-        bot = Bot(TOKEN, session=session, default=DEFAULTS) if plain_bot else build_bot(TOKEN, session=session)
+        bot = (
+            Bot(TOKEN, session=session, default=DEFAULTS)
+            if plain_bot
+            else build_bot(TOKEN, session=session)
+        )
         clock = SimulatedClock()
         dispatcher, close = await make(Path(tmp), clock)
         try:
             dicts = workload.updates[:limit]
             updates = [
-                Update.model_validate({k: v for k, v in d.items() if not k.startswith("_")}, context={"bot": bot})
+                Update.model_validate(
+                    {k: v for k, v in d.items() if not k.startswith("_")}, context={"bot": bot}
+                )
                 for d in dicts
             ]
             # A message's id comes from the chat's counter, shared with the bot's messages: register
             # each user message just before its update, as it was when recorded.
             user_messages = [
-                (d["message"]["chat"]["id"], d["message"].get("text", "")) if "message" in d else None
+                (d["message"]["chat"]["id"], d["message"].get("text", ""))
+                if "message" in d
+                else None
                 for d in dicts
             ]
             times = [d["_at"] for d in dicts]
@@ -347,7 +383,9 @@ async def replay(
                     in_fake[0] += time.perf_counter_ns() - t
 
             telegram.call = timed_call  # type: ignore[method-assign]
-            throttle = next((m for m in dispatcher.message.outer_middleware if hasattr(m, "dropped")), None)
+            throttle = next(
+                (m for m in dispatcher.message.outer_middleware if hasattr(m, "dropped")), None
+            )
             dropped_at: set[int] = set()
             latencies = [0] * len(updates)
             marks = [0] * (len(updates) + 1)
@@ -395,11 +433,17 @@ async def replay(
         elif "answerCallbackQuery" not in ok:
             missing.append(i)
     failed = sum(1 for r in session.requests if not r.ok)
-    return Round(name, seconds, latencies, missing, failed, methods, in_fake[0], len(dropped_at), peak)
+    return Round(
+        name, seconds, latencies, missing, failed, methods, in_fake[0], len(dropped_at), peak
+    )
 
 
-def full_factory(contacts: Contacts, i18n: Any) -> Callable[..., Awaitable[tuple[Dispatcher, Callable[[], Awaitable[None]]]]]:
-    async def make(tmp: Path, clock: SimulatedClock) -> tuple[Dispatcher, Callable[[], Awaitable[None]]]:
+def full_factory(
+    contacts: Contacts, i18n: Any
+) -> Callable[..., Awaitable[tuple[Dispatcher, Callable[[], Awaitable[None]]]]]:
+    async def make(
+        tmp: Path, clock: SimulatedClock
+    ) -> tuple[Dispatcher, Callable[[], Awaitable[None]]]:
         from storage import SQLiteCounter
 
         counter = await SQLiteCounter.open(tmp / "counts.sqlite3")
@@ -414,7 +458,9 @@ def full_factory(contacts: Contacts, i18n: Any) -> Callable[..., Awaitable[tuple
     return make
 
 
-async def bare_factory(tmp: Path, clock: SimulatedClock) -> tuple[Dispatcher, Callable[[], Awaitable[None]]]:
+async def bare_factory(
+    tmp: Path, clock: SimulatedClock
+) -> tuple[Dispatcher, Callable[[], Awaitable[None]]]:
     dispatcher = bare_dispatcher()
     return dispatcher, dispatcher.storage.close
 
@@ -438,7 +484,9 @@ async def idle_template(contacts: Contacts, i18n: Any) -> tuple[Any, dict[str, A
     return state, data
 
 
-async def idle_bytes_per_reader(n: int, state: Any, data: dict[str, Any], contacts: Contacts, i18n: Any) -> float:
+async def idle_bytes_per_reader(
+    n: int, state: Any, data: dict[str, Any], contacts: Contacts, i18n: Any
+) -> float:
     """Bytes the polling bot's FSM storage holds per idle conversation, with n conversations."""
     dispatcher = build_dispatcher(contacts=contacts, i18n=i18n)  # the storage the bot polls with
     storage = dispatcher.storage
@@ -515,19 +563,26 @@ async def startup_seconds(contacts_path: Path, *, bare: bool = False) -> float:
             started = time.perf_counter()
             command = ["-c", BARE_BOT] if bare else ["-m", "bot"]
             process = await asyncio.create_subprocess_exec(
-                sys.executable, *command, cwd=tmp, env=env,
-                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+                sys.executable,
+                *command,
+                cwd=tmp,
+                env=env,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.STDOUT,
             )
             try:
-                done, _ = await asyncio.wait(
+                _done, _ = await asyncio.wait(
                     [first, asyncio.ensure_future(process.wait())],
-                    timeout=30, return_when=asyncio.FIRST_COMPLETED,
+                    timeout=30,
+                    return_when=asyncio.FIRST_COMPLETED,
                 )
                 if not first.done():
                     output = b""
                     if process.returncode is not None and process.stdout:
                         output = await process.stdout.read()
-                    raise RuntimeError(f"python -m bot never polled: {output.decode(errors='replace')[-2000:]}")
+                    raise RuntimeError(
+                        f"python -m bot never polled: {output.decode(errors='replace')[-2000:]}"
+                    )
                 return first.result() - started
             finally:
                 if process.returncode is None:
@@ -545,7 +600,10 @@ def live_contacts(tmp: Path) -> Path:
     """contacts.example.toml without `example = true`: the bot refuses to go live otherwise."""
     text = (ROOT / "contacts.example.toml").read_text(encoding="utf-8")
     path = tmp / "contacts.toml"
-    path.write_text("\n".join(line for line in text.splitlines() if line.strip() != "example = true") + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join(line for line in text.splitlines() if line.strip() != "example = true") + "\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -561,12 +619,19 @@ def _mb(n: float) -> str:
 async def run(args: argparse.Namespace) -> int:
     contacts = load_contacts(ROOT / "contacts.example.toml")
     i18n = make_i18n()
-    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores; {args.readers} readers, "
-          f"{args.updates} updates, {args.rounds} rounds", flush=True)
+    print(
+        f"python {sys.version.split()[0]}, {os.cpu_count()} cores; {args.readers} readers, "
+        f"{args.updates} updates, {args.rounds} rounds",
+        flush=True,
+    )
 
     t = time.perf_counter()
-    workload = await record_workload(contacts, i18n, readers=args.readers, updates=args.updates, seed=args.seed)
-    kinds = ", ".join(f"{k} {v}" for k, v in sorted(workload.kinds().items(), key=lambda kv: -kv[1]))
+    workload = await record_workload(
+        contacts, i18n, readers=args.readers, updates=args.updates, seed=args.seed
+    )
+    kinds = ", ".join(
+        f"{k} {v}" for k, v in sorted(workload.kinds().items(), key=lambda kv: -kv[1])
+    )
     print(f"workload recorded in {time.perf_counter() - t:.1f} s: {kinds}", flush=True)
 
     makers = {"full": full_factory(contacts, i18n), "bare": bare_factory}
@@ -584,7 +649,9 @@ async def run(args: argparse.Namespace) -> int:
 
         profiler = Profiler(interval=0.0005, async_mode="disabled")
         await go("full", profile=profiler)
-        Path(args.profile).write_text(profiler.output_text(unicode=True, show_all=False), encoding="utf-8")
+        Path(args.profile).write_text(
+            profiler.output_text(unicode=True, show_all=False), encoding="utf-8"
+        )
         print(f"profile of one full replay written to {args.profile}", flush=True)
 
     rounds: dict[str, list[Round]] = {"full": [], "bare": []}
@@ -592,10 +659,12 @@ async def run(args: argparse.Namespace) -> int:
         for name in ("full", "bare") if n % 2 == 0 else ("bare", "full"):
             result = await go(name)
             rounds[name].append(result)
-            print(f"  round {n + 1} {name}: {result.per_second:,.0f} updates/s, "
-                  f"p50 {result.percentile(0.5):.3f} ms, p99 {result.percentile(0.99):.3f} ms, "
-                  f"{result.in_fake_ns / 1e9 / result.seconds:.0%} of the time in the in-memory Telegram",
-                  flush=True)
+            print(
+                f"  round {n + 1} {name}: {result.per_second:,.0f} updates/s, "
+                f"p50 {result.percentile(0.5):.3f} ms, p99 {result.percentile(0.99):.3f} ms, "
+                f"{result.in_fake_ns / 1e9 / result.seconds:.0%} of the time in the in-memory Telegram",
+                flush=True,
+            )
     maxrss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # before tracemalloc's own cost
 
     problems = 0
@@ -604,10 +673,14 @@ async def run(args: argparse.Namespace) -> int:
             if result.missing:
                 problems += len(result.missing)
                 first = result.missing[0]
-                print(f"MISSING: {name}: {len(result.missing)} updates got no reply "
-                      f"(first: update #{first}, {workload.updates[first].get('_kind')}, "
-                      f"requests {result.methods[first]})")
-    diverged = sum(1 for a, b in zip(rounds["full"][0].methods, workload.methods) if a != b)
+                print(
+                    f"MISSING: {name}: {len(result.missing)} updates got no reply "
+                    f"(first: update #{first}, {workload.updates[first].get('_kind')}, "
+                    f"requests {result.methods[first]})"
+                )
+    diverged = sum(
+        1 for a, b in zip(rounds["full"][0].methods, workload.methods, strict=False) if a != b
+    )
     failed_full = rounds["full"][0].failed
     dropped = rounds["full"][0].dropped
 
@@ -634,52 +707,86 @@ async def run(args: argparse.Namespace) -> int:
                 for name in starts:
                     starts[name].append(await startup_seconds(path, bare=name == "bare"))
 
-
     rate = {name: _median([r.per_second for r in rs]) for name, rs in rounds.items()}
     p50 = {name: _median([r.percentile(0.5) for r in rs]) for name, rs in rounds.items()}
     p99 = {name: _median([r.percentile(0.99) for r in rs]) for name, rs in rounds.items()}
     ratio = rate["full"] / rate["bare"]
-    in_fake = {name: _median([r.in_fake_ns / 1e9 / r.seconds for r in rs]) for name, rs in rounds.items()}
+    in_fake = {
+        name: _median([r.in_fake_ns / 1e9 / r.seconds for r in rs]) for name, rs in rounds.items()
+    }
     # The same, leaving out the time the in-memory Telegram itself takes (Telegram's side of it).
-    ours = {name: _median([len(r.latencies_ns) / (r.seconds - r.in_fake_ns / 1e9) for r in rs]) for name, rs in rounds.items()}
+    ours = {
+        name: _median([len(r.latencies_ns) / (r.seconds - r.in_fake_ns / 1e9) for r in rs])
+        for name, rs in rounds.items()
+    }
 
     print()
     print("| measure | full bot | bare dispatcher | target |")
     print("|---|---|---|---|")
-    print(f"| updates per second (median of {args.rounds}) | {rate['full']:,.0f} | {rate['bare']:,.0f} | full ≥ 0.85 × bare |")
-    print(f"| updates per second, the in-memory Telegram's own time left out | {ours['full']:,.0f} | {ours['bare']:,.0f} | |")
-    print(f"| share of the time inside the in-memory Telegram | {in_fake['full']:.0%} | {in_fake['bare']:.0%} | |")
+    print(
+        f"| updates per second (median of {args.rounds}) | {rate['full']:,.0f} | {rate['bare']:,.0f} | full ≥ 0.85 × bare |"
+    )
+    print(
+        f"| updates per second, the in-memory Telegram's own time left out | {ours['full']:,.0f} | {ours['bare']:,.0f} | |"
+    )
+    print(
+        f"| share of the time inside the in-memory Telegram | {in_fake['full']:.0%} | {in_fake['bare']:.0%} | |"
+    )
     print(f"| latency p50 per update | {p50['full']:.3f} ms | {p50['bare']:.3f} ms | |")
     print(f"| latency p99 per update | {p99['full']:.3f} ms | {p99['bare']:.3f} ms | full < 3 ms |")
     if peaks:
         print(f"| tracemalloc peak, one replay | {_mb(peaks['full'])} | {_mb(peaks['bare'])} | |")
-    print(f"| ru_maxrss of the process after the timed rounds (both, and the workload) | {_mb(maxrss_kb * 1024)} | | |")
+    print(
+        f"| ru_maxrss of the process after the timed rounds (both, and the workload) | {_mb(maxrss_kb * 1024)} | | |"
+    )
     for n, per in idle.items():
         print(f"| FSM memory per idle conversation, {n:,} readers | {per:,.0f} B | | < 2 KB |")
     if starts["full"]:
         full_s, bare_s = starts["full"], starts["bare"]
-        print(f"| spawn to first getUpdates (median of {len(full_s)}) | {_median(full_s):.2f} s "
-              f"(min {min(full_s):.2f}) | {_median(bare_s):.2f} s (min {min(bare_s):.2f}) | full < 1.5 s |")
+        print(
+            f"| spawn to first getUpdates (median of {len(full_s)}) | {_median(full_s):.2f} s "
+            f"(min {min(full_s):.2f}) | {_median(bare_s):.2f} s (min {min(bare_s):.2f}) | full < 1.5 s |"
+        )
     print()
-    print(f"replies: {len(workload.updates) * args.rounds * 2 - problems} of {len(workload.updates) * args.rounds * 2} "
-          f"updates answered; flood control dropped {dropped} (per round); Telegram refused {failed_full} "
-          f"requests of the full bot (per round); replay differed from the recording in {diverged} updates")
+    print(
+        f"replies: {len(workload.updates) * args.rounds * 2 - problems} of {len(workload.updates) * args.rounds * 2} "
+        f"updates answered; flood control dropped {dropped} (per round); Telegram refused {failed_full} "
+        f"requests of the full bot (per round); replay differed from the recording in {diverged} updates"
+    )
     print(f"full/bare throughput ratio: {ratio:.2f}")
     return 1 if problems else 0
 
 
 def parse(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n")[0])
-    parser.add_argument("--readers", type=int, default=1000, help="simulated readers (default 1000)")
-    parser.add_argument("--updates", type=int, default=20000, help="updates per round (default 20000)")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of each, alternating (default 3)")
-    parser.add_argument("--idle", type=lambda s: [int(x) for x in s.split(",") if x], default=[10_000, 100_000],
-                        help="reader counts for memory per idle conversation (default 10000,100000; '' skips)")
+    parser = argparse.ArgumentParser(
+        prog="python -m benchmarks.run", description=__doc__.split("\n")[0]
+    )
+    parser.add_argument(
+        "--readers", type=int, default=1000, help="simulated readers (default 1000)"
+    )
+    parser.add_argument(
+        "--updates", type=int, default=20000, help="updates per round (default 20000)"
+    )
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="rounds of each, alternating (default 3)"
+    )
+    parser.add_argument(
+        "--idle",
+        type=lambda s: [int(x) for x in s.split(",") if x],
+        default=[10_000, 100_000],
+        help="reader counts for memory per idle conversation (default 10000,100000; '' skips)",
+    )
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--skip-startup", action="store_true", help="do not time `python -m bot` start-up")
+    parser.add_argument(
+        "--skip-startup", action="store_true", help="do not time `python -m bot` start-up"
+    )
     parser.add_argument("--startup-runs", type=int, default=3)
-    parser.add_argument("--skip-trace", action="store_true", help="no tracemalloc replay (peak memory)")
-    parser.add_argument("--profile", metavar="FILE", help="write a pyinstrument profile of one full replay")
+    parser.add_argument(
+        "--skip-trace", action="store_true", help="no tracemalloc replay (peak memory)"
+    )
+    parser.add_argument(
+        "--profile", metavar="FILE", help="write a pyinstrument profile of one full replay"
+    )
     return parser.parse_args(argv)
 
 

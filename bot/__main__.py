@@ -3,6 +3,7 @@
 Only the chosen subcommand is imported, so a configuration error is reported (and the bot starts)
 without loading what the other subcommands need.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -14,7 +15,10 @@ SUBCOMMANDS = {
     "run": ("bot.cli.run", "run the bot with long polling (the default)"),
     "stats": ("bot.cli.stats", "print the anonymized counts"),
     "locales": ("translators.locales", "translators' tools: extract, add, check, compile"),
-    "preview": ("translators.preview", "talk to the bot in the terminal, without a token or network"),
+    "preview": (
+        "translators.preview",
+        "talk to the bot in the terminal, without a token or network",
+    ),
 }
 
 

@@ -1,4 +1,5 @@
 """Wiring: the Bot, the Dispatcher and what travels with it. Nothing here knows a handler's insides."""
+
 from __future__ import annotations
 
 from aiogram import Bot, Dispatcher, F, Router
@@ -42,7 +43,15 @@ DEFAULTS = DefaultBotProperties(
 # bot's requests use.
 _RESPONSE_TYPES = tuple(
     Response[method.__returning__]  # type: ignore[name-defined]
-    for method in (SendMessage, EditMessageText, AnswerCallbackQuery, DeleteMessage, DeleteMessages, GetMe, GetUpdates)
+    for method in (
+        SendMessage,
+        EditMessageText,
+        AnswerCallbackQuery,
+        DeleteMessage,
+        DeleteMessages,
+        GetMe,
+        GetUpdates,
+    )
 )
 
 

@@ -1,5 +1,6 @@
 """Callback data factories: buttons carry short ids, never labels (every value stays ASCII so that
 callback_data is far under Telegram's 64 bytes)."""
+
 from __future__ import annotations
 
 from enum import StrEnum

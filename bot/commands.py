@@ -1,4 +1,5 @@
 """The bot's public face in every language: its commands, description and short description."""
+
 from __future__ import annotations
 
 import logging
@@ -34,7 +35,9 @@ def description() -> str:  # setMyDescription: at most 512 characters
 
 
 def short_description() -> str:  # setMyShortDescription: at most 120 characters
-    return _("What «I Want to Live» offers, and a prisoner of war's rights. Keeps nothing about you.")
+    return _(
+        "What «I Want to Live» offers, and a prisoner of war's rights. Keeps nothing about you."
+    )
 
 
 def telegram_languages(i18n: I18n) -> dict[str, str]:

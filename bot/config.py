@@ -2,6 +2,7 @@
 
 Validated once, at start-up. Anything wrong becomes one `ConfigError` line that says what to fix.
 """
+
 from __future__ import annotations
 
 import re
@@ -49,7 +50,9 @@ class Settings(BaseSettings):
     @field_validator("webhook_secret")
     @classmethod
     def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()):
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
             raise ValueError("1-256 characters of A-Z, a-z, 0-9, _ and -")
         return value
 

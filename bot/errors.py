@@ -5,6 +5,7 @@ our code) and never the update's content or an exception's message, which can ho
 text (TelegramRetryAfter's message names the chat). It returns True, so aiogram does not log the
 exception itself. The reader already had an answer or gets none: a traceback helps nobody.
 """
+
 from __future__ import annotations
 
 import logging
@@ -58,11 +59,16 @@ async def on_error(event: ErrorEvent) -> bool:
     elif isinstance(error, TelegramAPIError):
         log.warning(
             "%s from %s%s while answering a %s at %s",
-            type(error).__name__, api_method(error),
-            f" ({reason(error)})" if reason(error) else "", kind, where(error.__traceback__),
+            type(error).__name__,
+            api_method(error),
+            f" ({reason(error)})" if reason(error) else "",
+            kind,
+            where(error.__traceback__),
         )
     else:
-        log.error("%s while answering a %s at %s", type(error).__name__, kind, where(error.__traceback__))
+        log.error(
+            "%s while answering a %s at %s", type(error).__name__, kind, where(error.__traceback__)
+        )
     return True
 
 

@@ -11,6 +11,7 @@ and retention would grow with every reader who ever wrote. This one:
 - keeps a record small: a __slots__ object holding the state name and the data as compact JSON
   (which also makes memory behave like Redis: data that Redis could not store fails here too).
 """
+
 from __future__ import annotations
 
 import json
@@ -28,7 +29,7 @@ _decode = json.JSONDecoder().decode
 
 
 class _Record:
-    __slots__ = ("state", "data", "expires")
+    __slots__ = ("data", "expires", "state")
 
     def __init__(self) -> None:
         self.state: str | None = None
@@ -38,13 +39,22 @@ class _Record:
 
 def _compact(key: StorageKey) -> tuple[Any, ...]:
     # A tuple costs far less than the StorageKey dataclass each update brings along.
-    return (key.bot_id, key.chat_id, key.user_id, key.thread_id, key.business_connection_id, key.destiny)
+    return (
+        key.bot_id,
+        key.chat_id,
+        key.user_id,
+        key.thread_id,
+        key.business_connection_id,
+        key.destiny,
+    )
 
 
 class TTLMemoryStorage(BaseStorage):
     """Memory FSM storage whose records expire `ttl` seconds after their last write."""
 
-    def __init__(self, ttl: float, *, clock: Callable[[], float] = time.monotonic, sweep_batch: int = 64) -> None:
+    def __init__(
+        self, ttl: float, *, clock: Callable[[], float] = time.monotonic, sweep_batch: int = 64
+    ) -> None:
         if ttl <= 0:
             raise ValueError("ttl must be positive")
         self.ttl = ttl
@@ -100,8 +110,12 @@ class TTLMemoryStorage(BaseStorage):
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         if not isinstance(data, dict):
-            raise DataNotDictLikeError(f"Data must be a dict or dict-like object, got {type(data).__name__}")
-        encoded = _encode(data).encode() if data else None  # fails, like Redis, on what JSON can't hold
+            raise DataNotDictLikeError(
+                f"Data must be a dict or dict-like object, got {type(data).__name__}"
+            )
+        encoded = (
+            _encode(data).encode() if data else None
+        )  # fails, like Redis, on what JSON can't hold
         compact, record = self._write(key)
         record.data = encoded
         self._settle(compact, record)

@@ -1,4 +1,5 @@
 """Every inline keyboard the bot shows. Labels are translated here, at build time."""
+
 from __future__ import annotations
 
 import functools
@@ -14,7 +15,6 @@ from bot.callbacks import Action, ChooseLanguage, ChooseRole, Do, Nav, Role
 from bot.config import Contacts
 from bot.content.tree import BY_ID, HOME, PARENT, Extra, Section
 from bot.languages import native_name
-
 
 F = TypeVar("F", bound=Callable[..., InlineKeyboardMarkup])
 
@@ -76,7 +76,9 @@ def link_buttons(section: Section, contacts: Contacts) -> list[tuple[str, str]]:
         if contacts.telegram_bot:
             links.append((_("Official Telegram bot"), f"https://t.me/{contacts.telegram_bot}"))
         if contacts.telegram_channel:
-            links.append((_("Official Telegram channel"), f"https://t.me/{contacts.telegram_channel}"))
+            links.append(
+                (_("Official Telegram channel"), f"https://t.me/{contacts.telegram_channel}")
+            )
         links += [(m.name, str(m.url)) for m in contacts.messengers]
     elif section.extra is Extra.FIND:
         if contacts.find_url:

@@ -2,11 +2,12 @@
 
 A language is a folder under locales/ with a catalog in it: adding one needs no code.
 """
+
 from __future__ import annotations
 
 import logging
 import os
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,7 @@ def available(i18n: I18n) -> list[str]:
 ALSO_CALLED = {"ko": "조선말"}
 
 
-@lru_cache(maxsize=None)
+@cache
 def native_name(code: str) -> str:
     """The language's name written in that language, from CLDR ("Русский", "한국어 (조선말)")."""
     try:
@@ -123,5 +124,7 @@ class LanguageMiddleware(FSMI18nMiddleware):
             if chosen in self.i18n.available_locales:
                 return chosen
         user: User | None = data.get("event_from_user")
-        found = _match_cached(user.language_code if user else None, tuple(self.i18n.available_locales))
+        found = _match_cached(
+            user.language_code if user else None, tuple(self.i18n.available_locales)
+        )
         return found or self.i18n.default_locale

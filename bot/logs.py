@@ -1,4 +1,5 @@
 """Logging that carries no user data: what happened, never who or what they wrote."""
+
 from __future__ import annotations
 
 import logging
@@ -46,7 +47,9 @@ class ScrubAiogram(logging.Filter):
         if isinstance(args, tuple):
             args = tuple(type(a).__name__ if isinstance(a, BaseException) else a for a in args)
         elif isinstance(args, dict):
-            args = {k: type(v).__name__ if isinstance(v, BaseException) else v for k, v in args.items()}
+            args = {
+                k: type(v).__name__ if isinstance(v, BaseException) else v for k, v in args.items()
+            }
         try:
             message = str(record.msg) % args if args else str(record.msg)
         except (TypeError, ValueError, KeyError):

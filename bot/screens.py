@@ -1,4 +1,5 @@
 """Screens: the text and keyboard of every reply, and the one place that puts them on a phone."""
+
 from __future__ import annotations
 
 import html

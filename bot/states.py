@@ -1,4 +1,5 @@
 """Where a reader is in the conversation. Kept in FSM storage, with a time-to-live."""
+
 from aiogram.fsm.state import State, StatesGroup
 
 

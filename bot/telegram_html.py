@@ -3,6 +3,7 @@
 Written once and used everywhere text is judged: the tests, `python -m bot locales check`, the
 offline session that stands in for Telegram, and the local Bot API stand-in of the end-to-end tests.
 """
+
 from __future__ import annotations
 
 import re
@@ -51,7 +52,7 @@ class _Parser(HTMLParser):
         if tag not in ALLOWED_TAGS:
             self.problems.append(f"tag <{tag}> is not allowed")
             return
-        for name, value in attrs:
+        for name, _value in attrs:
             if name not in ALLOWED_TAGS[tag]:
                 self.problems.append(f"attribute {name!r} is not allowed on <{tag}>")
         if tag == "span" and dict(attrs).get("class") != "tg-spoiler":

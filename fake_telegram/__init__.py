@@ -2,6 +2,7 @@
 
 Not part of the bot: the bot never imports it.
 """
+
 from fake_telegram.offline import (
     BOT_USER,
     FakeTelegram,

@@ -4,6 +4,7 @@ it accepts, and records every request.
 Used wherever the real Dispatcher runs without a token or a network: the tests, the translators'
 preview, the benchmark.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -72,7 +73,9 @@ class FakeTelegram:
         if params.get("parse_mode") == "HTML":
             found = telegram_html.problems(text)
         else:
-            found = [] if 0 < len(text.strip()) <= telegram_html.MAX_MESSAGE_LENGTH else ["bad length"]
+            found = (
+                [] if 0 < len(text.strip()) <= telegram_html.MAX_MESSAGE_LENGTH else ["bad length"]
+            )
         for row in (params.get("reply_markup") or {}).get("inline_keyboard", []):
             for button in row:
                 if not button.get("text"):
@@ -132,7 +135,11 @@ class FakeTelegram:
         for command in commands:
             if not re.fullmatch(r"[a-z0-9_]{1,32}", command.get("command", "")):
                 return _bad("BOT_COMMAND_INVALID")
-            if not 1 <= len(command.get("description", "")) <= telegram_html.MAX_COMMAND_DESCRIPTION:
+            if (
+                not 1
+                <= len(command.get("description", ""))
+                <= telegram_html.MAX_COMMAND_DESCRIPTION
+            ):
                 return _bad("BOT_COMMAND_DESCRIPTION_INVALID")
         return _language_code(params) or _ok(True)
 
@@ -156,7 +163,9 @@ class FakeTelegram:
         return _ok(True)
 
     def _deleteMessage(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        return self._deleteMessages({"chat_id": params["chat_id"], "message_ids": [params["message_id"]]})
+        return self._deleteMessages(
+            {"chat_id": params["chat_id"], "message_ids": [params["message_id"]]}
+        )
 
     def _deleteMessages(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         ids = params["message_ids"]
@@ -229,7 +238,10 @@ class OfflineSession(BaseSession):
 def text_content(text: str) -> dict[str, Any]:
     """A text message's content as Telegram sends it: a leading command is marked as one."""
     if text.startswith("/"):
-        return {"text": text, "entities": [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]}
+        return {
+            "text": text,
+            "entities": [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}],
+        }
     return {"text": text}
 
 
@@ -253,7 +265,13 @@ def button_press(
     }
     if stored and stored.markup:
         message["reply_markup"] = stored.markup
-    return {"id": query_id, "from": user, "chat_instance": "offline", "data": data, "message": message}
+    return {
+        "id": query_id,
+        "from": user,
+        "chat_instance": "offline",
+        "data": data,
+        "message": message,
+    }
 
 
 class OfflineReader:
@@ -286,12 +304,20 @@ class OfflineReader:
 
         before = len(self.session.requests)
         update = {"update_id": next(self._update_ids), **update}
-        await self.dispatcher.feed_update(self.bot, Update.model_validate(update, context={"bot": self.bot}))
+        await self.dispatcher.feed_update(
+            self.bot, Update.model_validate(update, context={"bot": self.bot})
+        )
         return self.session.requests[before:]
 
     def message_dict(self, **content: Any) -> dict[str, Any]:
         message_id = self.session.telegram.user_message(self.chat["id"], content.get("text", ""))
-        return {"message_id": message_id, "date": int(time.time()), "chat": self.chat, "from": self.user, **content}
+        return {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": self.chat,
+            "from": self.user,
+            **content,
+        }
 
     async def send(self, text: str) -> list[Request]:
         return await self.feed({"message": self.message_dict(**text_content(text))})
@@ -301,12 +327,21 @@ class OfflineReader:
         if message_id is None:
             message_id = self.last_message_id()
         query = button_press(
-            self.session.telegram, self.chat, self.user, callback_data, message_id, f"q{next(self._update_ids)}"
+            self.session.telegram,
+            self.chat,
+            self.user,
+            callback_data,
+            message_id,
+            f"q{next(self._update_ids)}",
         )
         return await self.feed({"callback_query": query})
 
     def last_message_id(self) -> int:
-        ids = [mid for (cid, mid), s in self.session.telegram.messages.items() if cid == self.chat["id"] and s.markup is not None]
+        ids = [
+            mid
+            for (cid, mid), s in self.session.telegram.messages.items()
+            if cid == self.chat["id"] and s.markup is not None
+        ]
         return max(ids) if ids else 1
 
     def screen(self) -> tuple[str, list[list[dict[str, Any]]]]:

@@ -27,6 +27,7 @@ recover by hand (`sqlite3 old.db .recover`). If moving it aside fails, counting 
 Durability: SIGKILL loses at most the increments of the last flush interval (WAL + one transaction
 per flush: the file always opens cleanly); `close()` (SIGTERM, via the bot's shutdown) loses nothing.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -145,7 +146,10 @@ class SQLiteCounter:
         return self
 
     async def __aexit__(
-        self, kind: type[BaseException] | None, error: BaseException | None, tb: TracebackType | None
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        tb: TracebackType | None,
     ) -> None:
         await self.close()
 
@@ -315,7 +319,11 @@ class SQLiteCounter:
             return False
         # Written: take exactly what was written off the pending counts. `record` may have added
         # to the same keys while the transaction ran (it only ever adds), so subtract, not clear.
-        for pending, written in ((self._counts, counts), (self._readers, readers), (self._lost, lost)):
+        for pending, written in (
+            (self._counts, counts),
+            (self._readers, readers),
+            (self._lost, lost),
+        ):
             for key, n in written:
                 left = pending[key] - n
                 if left:

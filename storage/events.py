@@ -2,6 +2,7 @@
 
 Handlers say what happened; how (and whether) it is stored is storage/'s business alone.
 """
+
 from __future__ import annotations
 
 from enum import StrEnum

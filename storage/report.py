@@ -16,6 +16,7 @@ visible parts gives away a hidden cell. What one export cannot prevent is differ
 exports: the counts for `--days 8` minus those for `--days 7` are one day's counts, unsuppressed.
 Publish non-overlapping periods (calendar weeks or months) if that matters.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -180,12 +181,14 @@ def cells(totals: Totals, min_count: int = 0) -> list[Row]:
     # An event's total over its topics, per language.
     for lang in {lang for lang, _, _ in base}:
         for event in topical:
-            parts = [c for (l, e, _t), c in base.items() if l == lang and e == event]
+            parts = [c for (la, e, _t), c in base.items() if la == lang and e == event]
             if parts:
                 rows[(lang, event, ALL)] = total(parts)
     # Totals over all languages, for every (event, topic) and every event.
     for event, topic in {(e, t) for (_, e, t) in base}:
-        rows[(ALL, event, topic)] = total(c for (_l, e, t), c in base.items() if (e, t) == (event, topic))
+        rows[(ALL, event, topic)] = total(
+            c for (_l, e, t), c in base.items() if (e, t) == (event, topic)
+        )
     for event in topical:
         rows[(ALL, event, ALL)] = total(c for (_l, e, _t), c in base.items() if e == event)
 

@@ -8,6 +8,7 @@ The schema version lives in `PRAGMA user_version`. `MIGRATIONS[i]` takes a datab
 i to version i + 1; each runs in one transaction together with the version bump, so a crash
 half-way leaves the file at the old version, and the next start runs the migration again.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,7 +19,13 @@ from pathlib import Path
 # column added without thinking about what it could hold fails a test.
 COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
     # One row per UTC day, language, event and topic: how many times it happened.
-    "counts": (("day", "TEXT"), ("lang", "TEXT"), ("event", "TEXT"), ("topic", "TEXT"), ("n", "INTEGER")),
+    "counts": (
+        ("day", "TEXT"),
+        ("lang", "TEXT"),
+        ("event", "TEXT"),
+        ("topic", "TEXT"),
+        ("n", "INTEGER"),
+    ),
     # One row per UTC day and language: how many distinct readers (counted in memory, keyed hash).
     "readers": (("day", "TEXT"), ("lang", "TEXT"), ("n", "INTEGER")),
     # Increments the bot had to drop (memory bound reached during a long outage, or a flood).
@@ -157,7 +164,9 @@ def prepare(path: Path) -> None:
         # Before changing anything: is this a file this bot may write?
         found = connection.execute("PRAGMA user_version").fetchone()[0]
         if found > VERSION:
-            raise SchemaTooNew(f"database schema version {found} is newer than this bot's ({VERSION})")
+            raise SchemaTooNew(
+                f"database schema version {found} is newer than this bot's ({VERSION})"
+            )
         for pragma in WRITER_PRAGMAS:
             connection.execute(pragma)
         # WAL: readers never block the writer, and a killed process leaves a file that opens

@@ -1,4 +1,5 @@
 """The real Dispatcher, a Telegram that lives in memory, and readers to talk to it."""
+
 from __future__ import annotations
 
 from collections.abc import AsyncIterator

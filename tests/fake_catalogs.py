@@ -1,4 +1,5 @@
 """Small catalogs written for a test, and the texts of the code as it is now."""
+
 from __future__ import annotations
 
 import tempfile

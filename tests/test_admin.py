@@ -1,8 +1,9 @@
 """/stats: the counts for admins, in their language; for anyone else, an unknown command."""
+
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -21,12 +22,14 @@ from .conftest import TOKEN
 
 ADMIN = 111_111
 NOT_ADMIN = 222_222
-NOW = datetime(2025, 5, 20, 9, 30, tzinfo=timezone.utc).timestamp()
+NOW = datetime(2025, 5, 20, 9, 30, tzinfo=UTC).timestamp()
 
 
 @pytest.fixture
 async def counter(tmp_path: Path) -> AsyncIterator[SQLiteCounter]:
-    counter = await SQLiteCounter.open(tmp_path / "counts.sqlite3", clock=lambda: NOW, flush_interval=3600)
+    counter = await SQLiteCounter.open(
+        tmp_path / "counts.sqlite3", clock=lambda: NOW, flush_interval=3600
+    )
     yield counter
     await counter.close()
 
@@ -34,7 +37,10 @@ async def counter(tmp_path: Path) -> AsyncIterator[SQLiteCounter]:
 def make_dispatcher(contacts: Contacts, counter: object) -> Dispatcher:
     settings = Settings(token=TOKEN, admins=frozenset({ADMIN}), _env_file=None)  # type: ignore[call-arg]
     return build_dispatcher(
-        contacts=contacts, counter=counter, settings=settings, throttle=Throttle(enabled=False)  # type: ignore[arg-type]
+        contacts=contacts,
+        counter=counter,
+        settings=settings,
+        throttle=Throttle(enabled=False),  # type: ignore[arg-type]
     )
 
 
@@ -122,7 +128,7 @@ def test_render_fits_one_message_with_many_languages() -> None:
             **{(lang, e.value, ""): 1_000_000 + i for i, lang in enumerate(langs) for e in Event},
             **{("ru", "section", f"s{i}"): i for i in range(30)},
         },
-        {lang: 999_999 for lang in langs},
+        dict.fromkeys(langs, 999999),
         lost=3,
         first_day=date(2024, 1, 1),
         last_day=today,

@@ -1,4 +1,5 @@
 """The benchmark still runs end to end (tiny sizes; no assertion on speed)."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,7 +8,9 @@ from benchmarks import run
 
 
 def test_benchmark_smoke(capsys: pytest.CaptureFixture[str]) -> None:
-    code = run.main(["--readers", "20", "--updates", "300", "--rounds", "1", "--idle", "500", "--skip-startup"])
+    code = run.main(
+        ["--readers", "20", "--updates", "300", "--rounds", "1", "--idle", "500", "--skip-startup"]
+    )
     lines = capsys.readouterr().out.strip().splitlines()
     assert code == 0, "\n".join(lines)
     assert lines[-1].startswith("full/bare throughput ratio: ")

@@ -1,4 +1,5 @@
 """The bot's commands, description and short description, published in every language at start-up."""
+
 from __future__ import annotations
 
 import logging
@@ -19,7 +20,9 @@ def by_language(session, method: str) -> dict[str | None, dict]:  # type: ignore
     return {call.get("language_code"): call for call in session.calls(method)}
 
 
-async def test_every_language_gets_its_commands_and_descriptions_and_russian_is_the_default(bot, session) -> None:  # type: ignore[no-untyped-def]
+async def test_every_language_gets_its_commands_and_descriptions_and_russian_is_the_default(
+    bot, session
+) -> None:  # type: ignore[no-untyped-def]
     i18n = make_i18n()
     await commands.publish(bot, i18n)
     assert all(r.ok for r in session.requests), [r for r in session.requests if not r.ok]
@@ -42,7 +45,9 @@ async def test_every_language_gets_its_commands_and_descriptions_and_russian_is_
         assert len(shorts[code]["short_description"]) <= telegram_html.MAX_SHORT_DESCRIPTION
 
 
-async def test_a_script_variant_is_published_under_its_two_letter_code(tmp_path, bot, session) -> None:  # type: ignore[no-untyped-def]
+async def test_a_script_variant_is_published_under_its_two_letter_code(
+    tmp_path, bot, session
+) -> None:  # type: ignore[no-untyped-def]
     write_catalog(tmp_path, "ru", {SHORT: "Коротко."})
     write_catalog(tmp_path, "uz_Latn", {SHORT: "Qisqacha."})
     write_catalog(tmp_path, "uz_Cyrl", {SHORT: "Қисқача."})
@@ -57,13 +62,17 @@ async def test_a_script_variant_is_published_under_its_two_letter_code(tmp_path,
     assert all(r.ok for r in session.requests)
 
 
-async def test_a_refused_translation_does_not_stop_the_start(tmp_path, bot, session, caplog) -> None:  # type: ignore[no-untyped-def]
+async def test_a_refused_translation_does_not_stop_the_start(
+    tmp_path, bot, session, caplog
+) -> None:  # type: ignore[no-untyped-def]
     write_catalog(tmp_path, "ru", {SHORT: "Коротко."})
     write_catalog(tmp_path, "uk", {SHORT: "Дуже " * 30, DESCRIPTION: "Опис."})
     with caplog.at_level(logging.WARNING):
         await commands.publish(bot, make_i18n(tmp_path))
     refused = [r for r in session.requests if not r.ok]
-    assert [(r.method, r.params.get("language_code")) for r in refused] == [("setMyShortDescription", "uk")]
+    assert [(r.method, r.params.get("language_code")) for r in refused] == [
+        ("setMyShortDescription", "uk")
+    ]
     assert "uk" in caplog.text
     assert by_language(session, "setMyDescription")["uk"]["description"] == "Опис."
 

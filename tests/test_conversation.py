@@ -1,4 +1,5 @@
 """The conversation, driven through the real Dispatcher with simulated updates."""
+
 from __future__ import annotations
 
 from bot.callbacks import ChooseRole, Nav, Role
@@ -14,7 +15,7 @@ async def test_start_asks_who_is_asking_then_shows_the_menu(reader) -> None:  # 
     user: OfflineReader = reader()
     replies = await user.send("/start")
     assert [r.method for r in replies] == ["sendMessage"]
-    text, buttons = user.screen()
+    _text, buttons = user.screen()
     datas = [b["callback_data"] for row in buttons for b in row]
     assert ChooseRole(role=Role.SOLDIER).pack() in datas
     replies = await user.press(ChooseRole(role=Role.SOLDIER).pack())
@@ -57,7 +58,12 @@ async def test_stale_or_forged_buttons_are_answered_with_a_fresh_menu(reader) ->
         assert answers[0].params.get("text"), data  # says the button is out of date
         sent = [r for r in replies if r.method == "sendMessage"]
         assert len(sent) == 1, data
-        datas = [b["callback_data"] for row in sent[0].params["reply_markup"]["inline_keyboard"] for b in row if "callback_data" in b]
+        datas = [
+            b["callback_data"]
+            for row in sent[0].params["reply_markup"]["inline_keyboard"]
+            for b in row
+            if "callback_data" in b
+        ]
         assert Nav(to=BY_ID[HOME].children[0]).pack() in datas
 
 
@@ -67,7 +73,12 @@ async def test_commands_menu_help_language(reader) -> None:  # type: ignore[no-u
         replies = await user.send(command)
         assert [r.method for r in replies] == ["sendMessage"], command
     replies = await user.send("/menu")
-    datas = [b["callback_data"] for row in replies[0].params["reply_markup"]["inline_keyboard"] for b in row if "callback_data" in b]
+    datas = [
+        b["callback_data"]
+        for row in replies[0].params["reply_markup"]["inline_keyboard"]
+        for b in row
+        if "callback_data" in b
+    ]
     assert Nav(to="rights").pack() in datas
 
 

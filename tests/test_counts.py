@@ -1,5 +1,6 @@
 """SQLiteCounter: counts add up, readers are exact, nothing identifying reaches disk, and no
 database trouble ever reaches the conversation."""
+
 from __future__ import annotations
 
 import asyncio
@@ -12,7 +13,7 @@ import sqlite3
 import stat
 import time
 from collections import Counter as Tally
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -26,7 +27,7 @@ LANGS = ["ru", "uk", "en", "ko", "uz"]
 
 
 def utc(text: str) -> float:
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc).timestamp()
+    return datetime.fromisoformat(text).replace(tzinfo=UTC).timestamp()
 
 
 class Clock:
@@ -67,9 +68,10 @@ def simulate(counter: SQLiteCounter, clock: Clock, days: list[str], users: int, 
             user = 100_000_000 + rng.randrange(users)
             lang = rng.choice(LANGS)
             event = rng.choice(list(Event))
-            topic = {Event.ROLE_CHOSEN: rng.choice(ROLES), Event.SECTION_READ: rng.choice(SECTIONS)}.get(
-                event, ""
-            )
+            topic = {
+                Event.ROLE_CHOSEN: rng.choice(ROLES),
+                Event.SECTION_READ: rng.choice(SECTIONS),
+            }.get(event, "")
             counter.record(event, lang=lang, user_id=user, topic=topic)
             expected[(day, lang, event.value, topic)] += 1
             readers.setdefault((day, lang), set()).add(user)
@@ -97,7 +99,9 @@ async def test_unique_readers_per_day_and_language(tmp_path: Path) -> None:
     counter = await SQLiteCounter.open(tmp_path / "c.sqlite3", clock=clock)
     for _ in range(5):  # the same reader, again and again
         counter.record(Event.SECTION_READ, lang="ru", user_id=987654321, topic="faq")
-    counter.record(Event.STARTED, lang="uk", user_id=987654321)  # switched language: counted there too
+    counter.record(
+        Event.STARTED, lang="uk", user_id=987654321
+    )  # switched language: counted there too
     for user in range(1, 101):
         counter.record(Event.STARTED, lang="en", user_id=user)
         counter.record(Event.CONTACTS_SHOWN, lang="en", user_id=user)
@@ -194,7 +198,9 @@ def identifying_patterns(user_id: int, key: bytes | None = None) -> dict[str, by
         found[f"{name} prefix"] = digest[:8]
         found[f"{name} hex prefix"] = digest.hex()[:16].encode()
     if key is not None:  # the counter's own keyed hash, as it would look if it were ever written
-        tag = hashlib.blake2b(user_id.to_bytes(16, "big", signed=True), key=key, digest_size=8).digest()
+        tag = hashlib.blake2b(
+            user_id.to_bytes(16, "big", signed=True), key=key, digest_size=8
+        ).digest()
         found["keyed"] = tag
         found["keyed le"] = tag[::-1]
         found["keyed hex"] = tag.hex().encode()
@@ -217,7 +223,12 @@ async def test_nothing_identifying_at_rest(tmp_path: Path) -> None:
     counter = await SQLiteCounter.open(directory / "counts.sqlite3", flush_interval=3600)
     for user_id in USER_IDS:
         for event in Event:
-            counter.record(event, lang="ru", user_id=user_id, topic="faq" if event == Event.SECTION_READ else "")
+            counter.record(
+                event,
+                lang="ru",
+                user_id=user_id,
+                topic="faq" if event == Event.SECTION_READ else "",
+            )
     key = counter._key
     await counter.flush()
     names = {p.name for p in directory.iterdir()}
@@ -314,7 +325,10 @@ async def test_close_writes_everything(tmp_path: Path) -> None:
     counts, readers = as_dicts(read_db(db))
     assert sum(counts.values()) == 1000
     assert readers == {(counter._day, "uk"): 1000}
-    assert not (tmp_path / "c.sqlite3-wal").exists() or (tmp_path / "c.sqlite3-wal").stat().st_size == 0
+    assert (
+        not (tmp_path / "c.sqlite3-wal").exists()
+        or (tmp_path / "c.sqlite3-wal").stat().st_size == 0
+    )
 
 
 async def test_async_with(tmp_path: Path) -> None:
@@ -427,7 +441,9 @@ async def test_memory_is_bounded_during_an_outage(
     assert len(drops) == 1
 
 
-async def test_a_corrupt_file_is_moved_aside(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_corrupt_file_is_moved_aside(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     db = tmp_path / "counts.sqlite3"
     garbage = b"this is not a database, but somebody's notes\n" * 200
     db.write_bytes(garbage)
@@ -442,7 +458,9 @@ async def test_a_corrupt_file_is_moved_aside(tmp_path: Path, caplog: pytest.LogC
     assert_no_user_data(caplog, [987654321])
 
 
-async def test_a_damaged_database_is_moved_aside(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_damaged_database_is_moved_aside(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     db = tmp_path / "counts.sqlite3"
     counter = await SQLiteCounter.open(db)
     for i in range(2000):
@@ -472,7 +490,9 @@ async def test_a_second_corrupt_file_does_not_overwrite_the_first(tmp_path: Path
     assert (tmp_path / f"counts.sqlite3.corrupt-{day}-2").read_bytes() == b"second" * 1000
 
 
-async def test_an_unusable_path_counts_in_memory(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+async def test_an_unusable_path_counts_in_memory(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     where = tmp_path / "a-directory"
     where.mkdir()
     counter = await SQLiteCounter.open(where, flush_interval=0.05)
@@ -488,7 +508,9 @@ async def test_an_unusable_path_counts_in_memory(tmp_path: Path, caplog: pytest.
     assert_no_user_data(caplog, [987654321 + user for user in range(10)])
 
 
-async def test_a_newer_schema_is_left_alone(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+async def test_a_newer_schema_is_left_alone(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     db = tmp_path / "c.sqlite3"
     raw = sqlite3.connect(db)
     raw.execute(f"PRAGMA user_version = {schema.VERSION + 1}")

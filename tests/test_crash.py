@@ -1,6 +1,7 @@
 """A counting process killed with SIGKILL loses at most the last second and leaves a database that
 opens cleanly; one stopped with SIGTERM (closing the counter, as the bot's shutdown does) loses
 nothing."""
+
 from __future__ import annotations
 
 import asyncio
@@ -90,7 +91,9 @@ def test_sigkill_loses_at_most_the_last_second(tmp_path: Path) -> None:
         if process.poll() is None:
             process.kill()
     assert process.returncode == -signal.SIGKILL
-    seen += [(int(n), float(at)) for n, at in zip(rest.split()[::2], rest.split()[1::2])]
+    seen += [
+        (int(n), float(at)) for n, at in zip(rest.split()[::2], rest.split()[1::2], strict=False)
+    ]
     recorded_at_most = seen[-1][0] + EVERY - 1
     # Everything recorded more than a second before the kill must be on disk.
     a_second_before = max(n for n, at in seen if at <= killed_at - 1.0)

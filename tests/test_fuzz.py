@@ -4,6 +4,7 @@ The offline Telegram refuses what Telegram refuses, and the error handler report
 wrong (bot.errors): the test fails on any report at all, so a request Telegram would refuse counts
 as much as an exception.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -12,9 +13,6 @@ import logging
 import time
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-
 from aiogram.types import (
     ChatMemberAdministrator,
     ChatMemberBanned,
@@ -22,6 +20,8 @@ from aiogram.types import (
     ChatMemberMember,
     ChatMemberRestricted,
 )
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.app import build_bot, build_dispatcher
 from bot.config import load_contacts
@@ -31,18 +31,63 @@ from tests.conftest import ROOT, TOKEN
 
 _ids = itertools.count(1)
 
-VALID_DATA = ["n:home", "n:rights", "n:r_capture", "n:contacts", "n:relatives", "r:soldier",
-              "r:relative", "r:reader", "l:ru", "l:uk", "l:en", "l:ko", "d:languages", "d:erase"]
-COMMANDS = ["/start", "/menu", "/help", "/language", "/erase", "/stats", "/unknown", "/start x",
-            "/menu@offline_bot", "/START", "/"]
-LANGUAGES = [None, "ru", "uk", "en", "ko", "ru-RU", "uz-Latn", "pt-br", "zz", "", "x" * 20, "-", "en_"]
+VALID_DATA = [
+    "n:home",
+    "n:rights",
+    "n:r_capture",
+    "n:contacts",
+    "n:relatives",
+    "r:soldier",
+    "r:relative",
+    "r:reader",
+    "l:ru",
+    "l:uk",
+    "l:en",
+    "l:ko",
+    "d:languages",
+    "d:erase",
+]
+COMMANDS = [
+    "/start",
+    "/menu",
+    "/help",
+    "/language",
+    "/erase",
+    "/stats",
+    "/unknown",
+    "/start x",
+    "/menu@offline_bot",
+    "/START",
+    "/",
+]
+LANGUAGES = [
+    None,
+    "ru",
+    "uk",
+    "en",
+    "ko",
+    "ru-RU",
+    "uz-Latn",
+    "pt-br",
+    "zz",
+    "",
+    "x" * 20,
+    "-",
+    "en_",
+]
 CHAT_TYPES = ["private"] * 6 + ["group", "supergroup", "channel"]
 STATUSES = ["member", "administrator", "left", "kicked", "restricted"]
 
 users = st.builds(
-    lambda uid, lang, name: {"id": uid, "is_bot": False, "first_name": name or "R",
-                             **({"language_code": lang} if lang is not None else {})},
-    st.integers(1, 12), st.sampled_from(LANGUAGES) | st.text(max_size=8), st.text(max_size=20),
+    lambda uid, lang, name: {
+        "id": uid,
+        "is_bot": False,
+        "first_name": name or "R",
+        **({"language_code": lang} if lang is not None else {}),
+    },
+    st.integers(1, 12),
+    st.sampled_from(LANGUAGES) | st.text(max_size=8),
+    st.text(max_size=20),
 )
 texts = st.one_of(
     st.sampled_from(COMMANDS),
@@ -50,14 +95,31 @@ texts = st.one_of(
     st.text(alphabet="<>&/;\"'b i", max_size=40),
     st.sampled_from(["+7 900 123-45-67", "ж" * 4096, "a" * 4096, "<b>" * 500]),
 )
-entities = st.lists(st.fixed_dictionaries({
-    "type": st.sampled_from(["bot_command", "phone_number", "bold", "url", "mention", "spoiler"]),
-    "offset": st.integers(0, 60), "length": st.integers(1, 60),
-}), max_size=3)
+entities = st.lists(
+    st.fixed_dictionaries(
+        {
+            "type": st.sampled_from(
+                ["bot_command", "phone_number", "bold", "url", "mention", "spoiler"]
+            ),
+            "offset": st.integers(0, 60),
+            "length": st.integers(1, 60),
+        }
+    ),
+    max_size=3,
+)
 MEDIA = [
     {"photo": [{"file_id": "p", "file_unique_id": "p", "width": 9, "height": 9}]},
-    {"sticker": {"file_id": "s", "file_unique_id": "s", "type": "regular", "width": 1, "height": 1,
-                 "is_animated": False, "is_video": False}},
+    {
+        "sticker": {
+            "file_id": "s",
+            "file_unique_id": "s",
+            "type": "regular",
+            "width": 1,
+            "height": 1,
+            "is_animated": False,
+            "is_video": False,
+        }
+    },
     {"voice": {"file_id": "v", "file_unique_id": "v", "duration": 1}},
     {"document": {"file_id": "d", "file_unique_id": "d"}},
     {"location": {"latitude": 48.0, "longitude": 37.8}},
@@ -80,8 +142,10 @@ def _flags(model: Any) -> dict[str, Any]:
 
 
 REQUIRED_FLAGS = {
-    "member": _flags(ChatMemberMember), "administrator": _flags(ChatMemberAdministrator),
-    "left": _flags(ChatMemberLeft), "kicked": _flags(ChatMemberBanned),
+    "member": _flags(ChatMemberMember),
+    "administrator": _flags(ChatMemberAdministrator),
+    "left": _flags(ChatMemberLeft),
+    "kicked": _flags(ChatMemberBanned),
     "restricted": _flags(ChatMemberRestricted),
 }
 
@@ -96,20 +160,42 @@ def chat_for(user: dict[str, Any], kind: str) -> dict[str, Any]:
 def updates(draw: st.DrawFn) -> dict[str, Any]:
     user = draw(users)
     chat = chat_for(user, draw(st.sampled_from(CHAT_TYPES)))
-    kind = draw(st.sampled_from(["message", "message", "media", "callback", "callback", "edited", "member", "post"]))
-    base = {"message_id": draw(st.integers(1, 40)), "date": int(time.time()) - draw(st.sampled_from([0, 0, 3 * 86400])),
-            "chat": chat, "from": user}
+    kind = draw(
+        st.sampled_from(
+            ["message", "message", "media", "callback", "callback", "edited", "member", "post"]
+        )
+    )
+    base = {
+        "message_id": draw(st.integers(1, 40)),
+        "date": int(time.time()) - draw(st.sampled_from([0, 0, 3 * 86400])),
+        "chat": chat,
+        "from": user,
+    }
     if kind == "message":
         text = draw(texts)
         found = draw(entities)
         if text.startswith("/"):
-            found = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0]) if text.split() else 1}]
+            found = [
+                {
+                    "type": "bot_command",
+                    "offset": 0,
+                    "length": len(text.split()[0]) if text.split() else 1,
+                }
+            ]
         return {"message": {**base, "text": text or ".", **({"entities": found} if found else {})}}
     if kind == "media":
         caption = draw(st.none() | st.text(max_size=30))
-        return {"message": {**base, **draw(st.sampled_from(MEDIA)), **({"caption": caption} if caption else {})}}
+        return {
+            "message": {
+                **base,
+                **draw(st.sampled_from(MEDIA)),
+                **({"caption": caption} if caption else {}),
+            }
+        }
     if kind == "edited":
-        return {"edited_message": {**base, "text": draw(texts) or ".", "edit_date": base["date"] + 1}}
+        return {
+            "edited_message": {**base, "text": draw(texts) or ".", "edit_date": base["date"] + 1}
+        }
     if kind == "post":
         return {"channel_post": {**base, "chat": chat_for(user, "channel"), "text": "x"}}
     if kind == "member":
@@ -118,15 +204,35 @@ def updates(draw: st.DrawFn) -> dict[str, Any]:
         def member(status: str) -> dict[str, Any]:
             return {"status": status, "user": BOT_USER, **REQUIRED_FLAGS[status]}
 
-        return {"my_chat_member": {"chat": chat, "from": user, "date": base["date"],
-                                   "old_chat_member": member(old), "new_chat_member": member(new)}}
-    data = draw(st.sampled_from(VALID_DATA) | st.text(min_size=1, max_size=64).filter(lambda d: len(d.encode()) <= 64))
-    query: dict[str, Any] = {"id": f"f{next(_ids)}", "from": user, "chat_instance": "c", "data": data}
+        return {
+            "my_chat_member": {
+                "chat": chat,
+                "from": user,
+                "date": base["date"],
+                "old_chat_member": member(old),
+                "new_chat_member": member(new),
+            }
+        }
+    data = draw(
+        st.sampled_from(VALID_DATA)
+        | st.text(min_size=1, max_size=64).filter(lambda d: len(d.encode()) <= 64)
+    )
+    query: dict[str, Any] = {
+        "id": f"f{next(_ids)}",
+        "from": user,
+        "chat_instance": "c",
+        "data": data,
+    }
     shown = draw(st.sampled_from(["message", "message", "inaccessible", "inline"]))
     private = chat_for(user, "private")
     if shown == "message":
-        query["message"] = {"message_id": base["message_id"], "date": base["date"], "chat": private,
-                            "from": BOT_USER, "text": draw(st.text(max_size=10)) or "…"}
+        query["message"] = {
+            "message_id": base["message_id"],
+            "date": base["date"],
+            "chat": private,
+            "from": BOT_USER,
+            "text": draw(st.text(max_size=10)) or "…",
+        }
     elif shown == "inaccessible":
         query["message"] = {"message_id": base["message_id"], "date": 0, "chat": private}
     else:
@@ -148,16 +254,22 @@ def test_generated_updates_never_break_the_bot() -> None:
     session = OfflineSession()
     bot = build_bot(TOKEN, session=session)
     clock = [0.0]  # flood control on a clock the examples move: sometimes bursts, mostly not
-    dispatcher = build_dispatcher(contacts=load_contacts(ROOT / "contacts.example.toml"),
-                                  throttle=Throttle(clock=lambda: clock[0]))
+    dispatcher = build_dispatcher(
+        contacts=load_contacts(ROOT / "contacts.example.toml"),
+        throttle=Throttle(clock=lambda: clock[0]),
+    )
     feeder = OfflineReader(dispatcher, bot)
     reports = Reports()
     for name in ("bot", "aiogram"):
         logging.getLogger(name).addHandler(reports)
     queries: list[str] = []
 
-    @settings(max_examples=1500, deadline=None, derandomize=True,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=1500,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(st.lists(updates(), min_size=1, max_size=4), st.sampled_from([0.0, 0.1, 2.0, 10.0]))
     def feed(batch: list[dict[str, Any]], pause: float) -> None:
         clock[0] += pause
@@ -174,6 +286,10 @@ def test_generated_updates_never_break_the_bot() -> None:
             logging.getLogger(name).removeHandler(reports)
         loop.run_until_complete(bot.session.close())
         loop.close()
-    answered = {r.params["callback_query_id"] for r in session.requests if r.method == "answerCallbackQuery" and r.ok}
+    answered = {
+        r.params["callback_query_id"]
+        for r in session.requests
+        if r.method == "answerCallbackQuery" and r.ok
+    }
     assert set(queries) <= answered, set(queries) - answered
     assert len(queries) > 500

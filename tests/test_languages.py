@@ -1,4 +1,5 @@
 """The reader's language: from Telegram's language_code, switched with a button, kept across /start."""
+
 from __future__ import annotations
 
 import os
@@ -10,7 +11,15 @@ from babel.core import get_global
 from bot.app import build_dispatcher
 from bot.callbacks import Action, ChooseLanguage, ChooseRole, Do, Role
 from bot.handlers import start
-from bot.languages import DEFAULT_LOCALE, LOCALES_DIR, catalog_paths, compile_catalogs, make_i18n, match, native_name
+from bot.languages import (
+    DEFAULT_LOCALE,
+    LOCALES_DIR,
+    catalog_paths,
+    compile_catalogs,
+    make_i18n,
+    match,
+    native_name,
+)
 from bot.middlewares import Throttle
 from fake_telegram import OfflineReader
 from tests.fake_catalogs import translation, untranslated, write_catalog
@@ -38,11 +47,15 @@ CASES = [
 
 
 def dispatcher_for(locales_dir, contacts):  # type: ignore[no-untyped-def]
-    return build_dispatcher(contacts=contacts, i18n=make_i18n(locales_dir), throttle=Throttle(enabled=False))
+    return build_dispatcher(
+        contacts=contacts, i18n=make_i18n(locales_dir), throttle=Throttle(enabled=False)
+    )
 
 
 @pytest.mark.parametrize(("language_code", "lang"), CASES)
-async def test_the_greeting_comes_in_the_readers_language(language_code, lang, contacts, bot: Bot) -> None:  # type: ignore[no-untyped-def]
+async def test_the_greeting_comes_in_the_readers_language(
+    language_code, lang, contacts, bot: Bot
+) -> None:  # type: ignore[no-untyped-def]
     reader = OfflineReader(dispatcher_for(LOCALES_DIR, contacts), bot, language_code=language_code)
     replies = await reader.send("/start")
     assert [r.method for r in replies] == ["sendMessage"]
@@ -51,28 +64,51 @@ async def test_the_greeting_comes_in_the_readers_language(language_code, lang, c
 
 @pytest.fixture
 def two_languages(tmp_path):  # type: ignore[no-untyped-def]
-    write_catalog(tmp_path, "ru", {GREETING: "Здравствуйте.", "Choose a language:": "Выберите язык:"})
-    write_catalog(tmp_path, "uk", {GREETING: "Вітаємо.", "Choose a language:": "Оберіть мову:", "Language": "Мова"})
+    write_catalog(
+        tmp_path, "ru", {GREETING: "Здравствуйте.", "Choose a language:": "Выберите язык:"}
+    )
+    write_catalog(
+        tmp_path,
+        "uk",
+        {GREETING: "Вітаємо.", "Choose a language:": "Оберіть мову:", "Language": "Мова"},
+    )
     return tmp_path
 
 
 @pytest.mark.parametrize(
     ("language_code", "expected"),
-    [("uk-UA", "Вітаємо."), ("uk", "Вітаємо."), ("ru-UA", "Здравствуйте."), ("be-BY", "Здравствуйте."), (None, "Здравствуйте.")],
+    [
+        ("uk-UA", "Вітаємо."),
+        ("uk", "Вітаємо."),
+        ("ru-UA", "Здравствуйте."),
+        ("be-BY", "Здравствуйте."),
+        (None, "Здравствуйте."),
+    ],
 )
-async def test_regional_tags_reach_their_catalog(two_languages, contacts, bot, language_code, expected) -> None:  # type: ignore[no-untyped-def]
-    reader = OfflineReader(dispatcher_for(two_languages, contacts), bot, language_code=language_code)
+async def test_regional_tags_reach_their_catalog(
+    two_languages, contacts, bot, language_code, expected
+) -> None:  # type: ignore[no-untyped-def]
+    reader = OfflineReader(
+        dispatcher_for(two_languages, contacts), bot, language_code=language_code
+    )
     replies = await reader.send("/start")
     assert replies[0].params["text"] == expected
 
 
-async def test_the_language_button_switches_and_the_choice_survives_start(two_languages, contacts, bot) -> None:  # type: ignore[no-untyped-def]
+async def test_the_language_button_switches_and_the_choice_survives_start(
+    two_languages, contacts, bot
+) -> None:  # type: ignore[no-untyped-def]
     dispatcher = dispatcher_for(two_languages, contacts)
     reader = OfflineReader(dispatcher, bot, language_code="uk-UA")
     await reader.send("/start")
     # The first screen carries the switch, readable whatever language it came in.
     _, buttons = reader.screen()
-    switch = [b for row in buttons for b in row if b.get("callback_data") == Do(action=Action.LANGUAGES).pack()]
+    switch = [
+        b
+        for row in buttons
+        for b in row
+        if b.get("callback_data") == Do(action=Action.LANGUAGES).pack()
+    ]
     assert [b["text"] for b in switch] == ["🌐 Мова / Language / Язык / 언어"]
 
     await reader.press(Do(action=Action.LANGUAGES).pack())
@@ -93,14 +129,20 @@ async def test_the_language_button_switches_and_the_choice_survives_start(two_la
 
     replies = await reader.send("/start")
     assert replies[0].params["text"] == "Здравствуйте."
-    labels = [b["text"] for row in replies[0].params["reply_markup"]["inline_keyboard"] for b in row]
-    assert "🌐 Language / Язык / 언어" in labels  # the fabricated ru catalog lacks "Language": English leads
+    labels = [
+        b["text"] for row in replies[0].params["reply_markup"]["inline_keyboard"] for b in row
+    ]
+    assert (
+        "🌐 Language / Язык / 언어" in labels
+    )  # the fabricated ru catalog lacks "Language": English leads
     await reader.press(ChooseRole(role=Role.READER).pack())
     await reader.press(Do(action=Action.LANGUAGES).pack())
     assert reader.screen()[0] == "Выберите язык:"
 
 
-async def test_a_reader_who_chose_a_role_gets_the_menu_in_the_new_language(two_languages, contacts, bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_reader_who_chose_a_role_gets_the_menu_in_the_new_language(
+    two_languages, contacts, bot
+) -> None:  # type: ignore[no-untyped-def]
     write_catalog(two_languages, "uk", {GREETING: "Вітаємо.", "Language": "Мова"})
     reader = OfflineReader(dispatcher_for(two_languages, contacts), bot, language_code="ru")
     await reader.send("/start")

@@ -1,4 +1,5 @@
 """`python -m bot locales ...`: extract, add, check, compile; and every catalog passes the check."""
+
 from __future__ import annotations
 
 import re
@@ -8,13 +9,13 @@ import pytest
 from babel.messages.catalog import Catalog, Message
 
 from bot import commands
-from translators import catalog_check, catalogs
 from bot.__main__ import main
-from translators.catalog_check import check_catalog, message_problems
 from bot.handlers import start
 from bot.languages import LOCALES_DIR, catalog_paths
-from translators.plurals import header_problems, plural_forms
 from tests.fake_catalogs import untranslated, write_catalog
+from translators import catalog_check, catalogs
+from translators.catalog_check import check_catalog, message_problems
+from translators.plurals import header_problems, plural_forms
 
 TEMPLATE = catalogs.extract()
 
@@ -113,7 +114,10 @@ def test_plural_forms_must_agree_with_cldr_and_be_filled(tmp_path: Path) -> None
     po = write_catalog(tmp_path, "uk", entries, header="nplurals=2; plural=(n != 1);")
     assert problems_by_id(po, template) == {"": {"plural forms"}}
     # The header put right by hand, the entry still with two forms of three.
-    po.write_text(po.read_text(encoding="utf-8").replace("nplurals=2; plural=(n != 1);", plural_forms("uk")), encoding="utf-8")
+    po.write_text(
+        po.read_text(encoding="utf-8").replace("nplurals=2; plural=(n != 1);", plural_forms("uk")),
+        encoding="utf-8",
+    )
     plurals = {m.id[0] for m in template if isinstance(m.id, tuple)}
     assert PLURAL[0] in plurals
     assert problems_by_id(po, template) == {msgid: {"untranslated"} for msgid in plurals}
@@ -126,7 +130,9 @@ def test_what_babel_would_misread_silently_is_reported(tmp_path: Path) -> None:
     po.write_text('msgid "Back"\nmsgstr "Назад\n', encoding="utf-8")
     assert [p.kind for p in check_catalog(po, TEMPLATE)] == ["syntax"]
     # And this as "Назад", ignoring the second.
-    po.write_text('msgid "Back"\nmsgstr "Назад"\n\nmsgid "Back"\nmsgstr "Повернутися"\n', encoding="utf-8")
+    po.write_text(
+        'msgid "Back"\nmsgstr "Назад"\n\nmsgid "Back"\nmsgstr "Повернутися"\n', encoding="utf-8"
+    )
     assert [(p.kind, p.msgid) for p in check_catalog(po, TEMPLATE)] == [("duplicate", "Back")]
     po.write_bytes(b'msgid "Back"\nmsgstr "\xff"\n')
     assert [p.kind for p in check_catalog(po, TEMPLATE)] == ["unreadable"]
@@ -157,7 +163,9 @@ def test_message_problems(source: str, translation: str, kinds: set[str]) -> Non
     assert {p.kind for p in message_problems(Message(source, translation))} == kinds
 
 
-@pytest.mark.parametrize("lang", ["ru", "uk", "en", "ko", "uz", "kk", "ky", "tg", "hy", "ka", "be", "pt", "fr", "ar"])
+@pytest.mark.parametrize(
+    "lang", ["ru", "uk", "en", "ko", "uz", "kk", "ky", "tg", "hy", "ka", "be", "pt", "fr", "ar"]
+)
 def test_new_catalogs_get_plural_forms_that_agree_with_cldr(lang: str) -> None:
     assert header_problems(lang, plural_forms(lang)) == []
 
@@ -165,13 +173,17 @@ def test_new_catalogs_get_plural_forms_that_agree_with_cldr(lang: str) -> None:
 def test_plural_forms_that_disagree_with_cldr_are_named() -> None:
     assert header_problems("ru", "nplurals=2; plural=(n != 1);")
     assert header_problems("ko", "nplurals=2; plural=(n != 1);")  # Korean has one form
-    assert header_problems("tg", "nplurals=2; plural=(n != 1);")  # so has Tajik, whatever Babel's table says
-    assert header_problems("uk", "nplurals=3; plural=(n%10==1 ? 0 : n%10<5 ? 1 : 2);")  # 11 is not "one"
+    assert header_problems(
+        "tg", "nplurals=2; plural=(n != 1);"
+    )  # so has Tajik, whatever Babel's table says
+    assert header_problems(
+        "uk", "nplurals=3; plural=(n%10==1 ? 0 : n%10<5 ? 1 : 2);"
+    )  # 11 is not "one"
     assert header_problems("uk", "rubbish")
 
 
 # -- the commands ---------------------------------------------------------------------------------
-SOURCE = '''\
+SOURCE = """\
 from aiogram.utils.i18n import gettext as _, lazy_gettext as __, ngettext
 
 
@@ -181,11 +193,20 @@ def texts(n):
     later = __("Later")
     count = ngettext("{n} reader", "{n} readers", n)
     return hello, later, count
-'''
+"""
 
 
 def cli(tmp_path: Path, *args: str) -> int:
-    return main(["locales", "--locales", str(tmp_path / "locales"), "--source", str(tmp_path / "src"), *args])
+    return main(
+        [
+            "locales",
+            "--locales",
+            str(tmp_path / "locales"),
+            "--source",
+            str(tmp_path / "src"),
+            *args,
+        ]
+    )
 
 
 @pytest.fixture
@@ -196,7 +217,9 @@ def project(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_extract_writes_the_template_and_updates_catalogs_with_fuzzy_matching(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_extract_writes_the_template_and_updates_catalogs_with_fuzzy_matching(
+    project: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
     assert cli(project, "add", "uk") == 0
     po = catalogs.po_path("uk", project / "locales")
     text = po.read_text(encoding="utf-8")
@@ -205,9 +228,13 @@ def test_extract_writes_the_template_and_updates_catalogs_with_fuzzy_matching(pr
     pot = (project / "locales" / "messages.pot").read_text(encoding="utf-8")
     assert "#:" not in pot  # no source locations: moving code changes nothing
     assert re.findall(r'^msgid "(.+)"', pot, re.M) == sorted(["Hello", "Later", "{n} reader"])
-    po.write_text(text.replace('msgid "Hello"\nmsgstr ""', 'msgid "Hello"\nmsgstr "Привіт"'), encoding="utf-8")
+    po.write_text(
+        text.replace('msgid "Hello"\nmsgstr ""', 'msgid "Hello"\nmsgstr "Привіт"'), encoding="utf-8"
+    )
 
-    (project / "src" / "texts.py").write_text(SOURCE.replace('"Hello"', '"Hello!"').replace('"Later"', '"Goodbye"'), encoding="utf-8")
+    (project / "src" / "texts.py").write_text(
+        SOURCE.replace('"Hello"', '"Hello!"').replace('"Later"', '"Goodbye"'), encoding="utf-8"
+    )
     capsys.readouterr()
     assert cli(project, "extract") == 0
     assert "uk/LC_MESSAGES/messages.po: updated" in capsys.readouterr().out
@@ -223,12 +250,20 @@ def test_extract_writes_the_template_and_updates_catalogs_with_fuzzy_matching(pr
     assert {p: p.read_bytes() for p in (project / "locales").rglob("*.po*")} == before
 
 
-def test_a_long_text_changed_keeps_its_old_version_beside_it_through_every_extract(project: Path) -> None:
-    long = "A text long enough to be wrapped over several lines by the catalog writer, which breaks at " * 2
+def test_a_long_text_changed_keeps_its_old_version_beside_it_through_every_extract(
+    project: Path,
+) -> None:
+    long = (
+        "A text long enough to be wrapped over several lines by the catalog writer, which breaks at "
+        * 2
+    )
     (project / "src" / "texts.py").write_text(f"_({long!r})\n", encoding="utf-8")
     assert cli(project, "add", "uk") == 0
     po = catalogs.po_path("uk", project / "locales")
-    po.write_text(po.read_text(encoding="utf-8").replace('msgstr ""\n\n', 'msgstr "Довгий текст"\n\n'), encoding="utf-8")
+    po.write_text(
+        po.read_text(encoding="utf-8").replace('msgstr ""\n\n', 'msgstr "Довгий текст"\n\n'),
+        encoding="utf-8",
+    )
     (project / "src" / "texts.py").write_text(f"_({long + 'and more'!r})\n", encoding="utf-8")
     assert cli(project, "extract") == 0
     once = po.read_bytes()
@@ -237,7 +272,9 @@ def test_a_long_text_changed_keeps_its_old_version_beside_it_through_every_extra
     assert po.read_bytes() == once
 
 
-def test_add_creates_a_catalog_with_its_cldr_header_and_refuses_twice(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_add_creates_a_catalog_with_its_cldr_header_and_refuses_twice(
+    project: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
     assert cli(project, "add", "tg") == 0
     catalog = catalogs.read(catalogs.po_path("tg", project / "locales"), "tg")
     assert catalog.language_team == "Tajik — Тоҷикӣ"
@@ -271,7 +308,9 @@ def test_check_prints_each_problem_and_fails_then_passes(project: Path, capsys) 
     assert cli(project, "check", "ko") == 2  # no such catalog
 
 
-def test_compile_fails_on_a_broken_catalog_and_compiles_all_otherwise(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_compile_fails_on_a_broken_catalog_and_compiles_all_otherwise(
+    project: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
     assert cli(project, "add", "uk") == 0
     po = catalogs.po_path("uk", project / "locales")
     good = po.read_text(encoding="utf-8")

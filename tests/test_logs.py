@@ -1,4 +1,5 @@
 """aiogram's own log lines lose what could identify a reader, and the bot's token."""
+
 from __future__ import annotations
 
 import logging
@@ -7,7 +8,9 @@ from bot.logs import ScrubAiogram
 
 
 def scrubbed(message: str, *args: object) -> str:
-    record = logging.LogRecord("aiogram.dispatcher", logging.ERROR, __file__, 1, message, args, None)
+    record = logging.LogRecord(
+        "aiogram.dispatcher", logging.ERROR, __file__, 1, message, args, None
+    )
     ScrubAiogram().filter(record)
     return record.getMessage()
 
@@ -18,7 +21,10 @@ def test_callback_ids_and_tokens_are_scrubbed() -> None:
     assert str(user_id) not in scrubbed("Answer to callback query id=%s", query_id)
     assert str(query_id) not in scrubbed("Answer to callback query id=%s", query_id)
     token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw"
-    line = scrubbed("Failed to fetch updates - %s", f"Cannot connect to https://api.example/bot{token}/getUpdates")
+    line = scrubbed(
+        "Failed to fetch updates - %s",
+        f"Cannot connect to https://api.example/bot{token}/getUpdates",
+    )
     assert "AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw" not in line and "<token>" in line
 
 

@@ -1,4 +1,5 @@
 """Plurals follow each language's CLDR rules through ngettext and the catalogs."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,7 +8,14 @@ from bot.handlers.admin import ngettext
 from bot.languages import make_i18n
 
 FORMS = {
-    "ru": {1: "1 язык", 2: "2 языка", 5: "5 языков", 21: "21 язык", 22: "22 языка", 11: "11 языков"},
+    "ru": {
+        1: "1 язык",
+        2: "2 языка",
+        5: "5 языков",
+        21: "21 язык",
+        22: "22 языка",
+        11: "11 языков",
+    },
     "uk": {1: "1 мова", 3: "3 мови", 5: "5 мов", 21: "21 мова"},
     "en": {1: "1 more language", 2: "2 more languages"},
     "ko": {1: "언어 1개", 7: "언어 7개"},

@@ -1,18 +1,19 @@
 """`python -m bot preview`: the conversation in a terminal, driven here through a pipe."""
+
 from __future__ import annotations
 
 import io
 import subprocess
 import sys
 
-from bot.callbacks import Nav
 from bot.__main__ import main
-from translators.preview import converse, render
+from bot.callbacks import Nav
 from bot.content.tree import BY_ID, HOME
 from bot.handlers import start
 from bot.languages import DEFAULT_LOCALE, catalog_paths
 from tests.conftest import ROOT
 from tests.fake_catalogs import translation, untranslated
+from translators.preview import converse, render
 
 PRESENT = {p.parent.parent.name: p for p in catalog_paths()}
 LANG = "ko" if "ko" in PRESENT else DEFAULT_LOCALE
@@ -48,14 +49,18 @@ def test_a_piped_conversation_prints_each_reply_and_numbered_buttons() -> None:
     assert plain(translation(po, BY_ID[HOME].text)) in out
     second = BY_ID[BY_ID[HOME].children[1]]
     assert plain(translation(po, second.text)) in out
-    assert out.index(plain(translation(po, BY_ID[HOME].text))) < out.index(plain(translation(po, second.text)))
+    assert out.index(plain(translation(po, BY_ID[HOME].text))) < out.index(
+        plain(translation(po, second.text))
+    )
     assert result.stderr == ""
 
 
 async def test_text_commands_wrong_numbers_links_and_the_end_of_input(contacts) -> None:  # type: ignore[no-untyped-def]
     channels = BY_ID[BY_ID["contact"].children[0]]
     presses = [BY_ID[HOME].children.index("contact") + 1, 1]
-    script = "/menu\n" + "".join(f"{n}\n" for n in presses) + "99\n1\n/help\n"  # no q: input just ends
+    script = (
+        "/menu\n" + "".join(f"{n}\n" for n in presses) + "99\n1\n/help\n"
+    )  # no q: input just ends
     out = io.StringIO()
     assert await converse("zz", contacts, io.StringIO(script), out) == 0
     text = out.getvalue()
@@ -74,4 +79,7 @@ def test_a_bad_contacts_file_is_one_line_and_exit_2(tmp_path, capsys) -> None:  
 
 
 def test_render_marks_bold_italic_and_links() -> None:
-    assert render("<b>Bold</b>, <i>it</i> &amp; <a href=\"https://x.org\">link</a>") == "*Bold*, _it_ & link <https://x.org>"
+    assert (
+        render('<b>Bold</b>, <i>it</i> &amp; <a href="https://x.org">link</a>')
+        == "*Bold*, _it_ & link <https://x.org>"
+    )

@@ -1,6 +1,7 @@
 """Readers full of identifying data talk to the real Dispatcher; afterwards no file the bot wrote
 and no log record from any logger (aiogram's included, at DEBUG) holds any of it, and the counts
 are exactly what the readers did."""
+
 from __future__ import annotations
 
 import itertools
@@ -9,7 +10,7 @@ import re
 import sqlite3
 from collections import Counter as Tally
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -22,12 +23,12 @@ from bot.config import Contacts, Settings
 from bot.content.tree import BY_ID, HOME, Extra
 from bot.middlewares import Throttle
 from fake_telegram import OfflineReader
-from storage import Event, SQLiteCounter
+from storage import SQLiteCounter
 
 from .conftest import TOKEN
 from .test_counts import identifying_patterns
 
-NOW = datetime(2025, 7, 14, 21, 5, 33, tzinfo=timezone.utc).timestamp()
+NOW = datetime(2025, 7, 14, 21, 5, 33, tzinfo=UTC).timestamp()
 DAY = "2025-07-14"
 ADMIN = 6_789_012_345
 
@@ -115,7 +116,9 @@ class Reader(OfflineReader):
 
 def hidden_ids(text: str, user_ids: set[int]) -> list[str]:
     """Numbers in `text` that are, or carry in their high 32 bits, a user id."""
-    return [n for n in re.findall(r"\d{6,}", text) if int(n) in user_ids or int(n) >> 32 in user_ids]
+    return [
+        n for n in re.findall(r"\d{6,}", text) if int(n) in user_ids or int(n) >> 32 in user_ids
+    ]
 
 
 class Everything(logging.Handler):
@@ -165,8 +168,14 @@ async def converse(reader: OfflineReader, spec: dict, expected: Tally, lang: str
     """One reader's conversation; `expected` gets exactly what the bot should count."""
     await reader.send("/start")
     expected[(lang, "start", "")] += 1
-    await reader.feed({"message": reader.message_dict(text=f"/start {spec['phone'].lstrip('+')}",
-                                                      entities=[{"type": "bot_command", "offset": 0, "length": 6}])})
+    await reader.feed(
+        {
+            "message": reader.message_dict(
+                text=f"/start {spec['phone'].lstrip('+')}",
+                entities=[{"type": "bot_command", "offset": 0, "length": 6}],
+            )
+        }
+    )
     expected[(lang, "start", "")] += 1
     await reader.press(ChooseRole(role=spec["role"]).pack())
     expected[(lang, "role", spec["role"].value)] += 1
@@ -183,13 +192,23 @@ async def converse(reader: OfflineReader, spec: dict, expected: Tally, lang: str
     await reader.send(f"@{spec['username']} {spec['first_name']} {spec['last_name']}")
     await reader.send(f"/stats {spec['phone']}")  # not an admin: an unknown command
     latitude, longitude = spec["location"]
-    await reader.feed({"message": reader.message_dict(location={"latitude": latitude, "longitude": longitude})})
+    await reader.feed(
+        {"message": reader.message_dict(location={"latitude": latitude, "longitude": longitude})}
+    )
     first, last, phone, contact_id = spec["contact"]
     contact = {"phone_number": phone, "first_name": first, "last_name": last, "user_id": contact_id}
     await reader.feed({"message": reader.message_dict(contact=contact)})
-    await reader.feed({"message": reader.message_dict(
-        venue={"location": {"latitude": latitude, "longitude": longitude},
-               "title": f"{spec['last_name']} home", "address": spec["text"][:40]})})
+    await reader.feed(
+        {
+            "message": reader.message_dict(
+                venue={
+                    "location": {"latitude": latitude, "longitude": longitude},
+                    "title": f"{spec['last_name']} home",
+                    "address": spec["text"][:40],
+                }
+            )
+        }
+    )
     # A forged button carrying a phone number.
     await reader.press(f"n:{spec['phone']}")
 
@@ -200,7 +219,9 @@ async def test_nothing_identifying_is_written_or_logged(
     memory, log_file = logs
     directory = tmp_path / "db"
     directory.mkdir()
-    counter = await SQLiteCounter.open(directory / "counts.sqlite3", clock=lambda: NOW, flush_interval=0.05)
+    counter = await SQLiteCounter.open(
+        directory / "counts.sqlite3", clock=lambda: NOW, flush_interval=0.05
+    )
     settings = Settings(token=TOKEN, admins=frozenset({ADMIN}), _env_file=None)  # type: ignore[call-arg]
     dispatcher = build_dispatcher(
         contacts=contacts, counter=counter, settings=settings, throttle=Throttle(enabled=False)
@@ -208,7 +229,9 @@ async def test_nothing_identifying_is_written_or_logged(
     expected: Tally = Tally()
     readers = {}
     for spec in READERS:
-        user = {k: spec[k] for k in ("user_id", "first_name", "last_name", "username", "language_code")}
+        user = {
+            k: spec[k] for k in ("user_id", "first_name", "last_name", "username", "language_code")
+        }
         readers[spec["user_id"]] = Reader(dispatcher, bot, **user)
         lang = {"pt-BR": "ru"}.get(spec["language_code"], spec["language_code"])
         await converse(readers[spec["user_id"]], spec, expected, lang)
@@ -229,17 +252,23 @@ async def test_nothing_identifying_is_written_or_logged(
     # Telegram turns against Jonathan: flood control, then a vanished chat, then a block. Every
     # failure reaches aiogram and our error handler, which must log none of his data either.
     jonathan = readers[READERS[3]["user_id"]]
-    failures = iter([
-        (429, "Too Many Requests: retry after 30", {"retry_after": 30}),
-        (400, "Bad Request: chat not found", None),
-        (403, "Forbidden: bot was blocked by the user", None),
-    ])
+    failures = iter(
+        [
+            (429, "Too Many Requests: retry after 30", {"retry_after": 30}),
+            (400, "Bad Request: chat not found", None),
+            (403, "Forbidden: bot was blocked by the user", None),
+        ]
+    )
     telegram = jonathan.session.telegram
     answer = telegram.call
 
     def failing(method: str, params: dict) -> tuple[int, dict]:  # type: ignore[type-arg]
-        if method in ("sendMessage", "editMessageText") and str(params.get("chat_id")) == str(jonathan.chat["id"]):
-            code, description, parameters = next(failures, (403, "Forbidden: bot was blocked by the user", None))
+        if method in ("sendMessage", "editMessageText") and str(params.get("chat_id")) == str(
+            jonathan.chat["id"]
+        ):
+            code, description, parameters = next(
+                failures, (403, "Forbidden: bot was blocked by the user", None)
+            )
             body = {"ok": False, "error_code": code, "description": description}
             if parameters:
                 body["parameters"] = parameters
@@ -279,7 +308,9 @@ async def test_nothing_identifying_is_written_or_logged(
 
     # The counts are exactly what the readers did.
     db = sqlite3.connect(directory / "counts.sqlite3")
-    stored = {(lang, event, topic): n for day, lang, event, topic, n in db.execute("SELECT * FROM counts")}
+    stored = {
+        (lang, event, topic): n for day, lang, event, topic, n in db.execute("SELECT * FROM counts")
+    }
     readers_stored = dict(db.execute("SELECT lang, n FROM readers"))
     assert {day for (day,) in db.execute("SELECT day FROM counts")} == {DAY}
     db.close()
@@ -310,16 +341,28 @@ def test_aiogram_records_are_scrubbed(logs: tuple[Everything, Path]) -> None:
     query_id = str(user_id << 32 | 77)
     logging.getLogger("aiogram.middlewares").info("Answer to callback query id=%s", query_id)
     method = SendMessage(chat_id=user_id, text=READERS[0]["text"])
-    flood = TelegramRetryAfter(method=method, message="Too Many Requests: retry after 5", retry_after=5)
+    flood = TelegramRetryAfter(
+        method=method, message="Too Many Requests: retry after 5", retry_after=5
+    )
     assert str(user_id) in str(flood)  # aiogram names the chat in the message
-    logging.getLogger("aiogram.event").error("Failed to make answer: %s: %s", type(flood).__name__, flood)
+    logging.getLogger("aiogram.event").error(
+        "Failed to make answer: %s: %s", type(flood).__name__, flood
+    )
     try:
-        raise ValueError(f"input_value={{'first_name': '{READERS[0]['first_name']}', 'id': {user_id}}}")
+        raise ValueError(
+            f"input_value={{'first_name': '{READERS[0]['first_name']}', 'id': {user_id}}}"
+        )
     except ValueError as error:
         logging.getLogger("aiogram.event").exception(
-            "Cause exception while process update id=%d by bot id=%d\n%s: %s", 5, 123456, "ValueError", error
+            "Cause exception while process update id=%d by bot id=%d\n%s: %s",
+            5,
+            123456,
+            "ValueError",
+            error,
         )
-    logging.getLogger("aiogram.dispatcher").info("Run polling for bot @%s id=%d - %r", "offline_bot", 123456, "Bot")
+    logging.getLogger("aiogram.dispatcher").info(
+        "Run polling for bot @%s id=%d - %r", "offline_bot", 123456, "Bot"
+    )
     texts = [record_text(r) for r in memory.records] + [log_file.read_text(encoding="utf-8")]
     everything = "\n".join(texts)
     assert "Answer to callback query id=<n>" in everything

@@ -3,6 +3,7 @@
 Runs where a redis-server binary and the `redis` package are installed (.ci/run installs both);
 skipped elsewhere.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -23,8 +24,8 @@ from bot.content.tree import HOME
 from bot.fsm_storage import redis_storage
 from bot.languages import make_i18n
 from bot.middlewares import Throttle
-from fake_telegram import OfflineReader, OfflineSession
 from bot.screens import section_screen
+from fake_telegram import OfflineReader, OfflineSession
 from tests.conftest import TOKEN
 
 
@@ -48,9 +49,21 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
         pytest.skip("redis-server is not installed")
     port = _free_port()
     server = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     try:
         for _ in range(100):
@@ -76,13 +89,17 @@ async def client(redis_url: str) -> AsyncIterator[object]:
     await connection.aclose()
 
 
-async def test_two_instances_share_a_reader_and_every_key_expires(redis_url: str, client, contacts) -> None:  # type: ignore[no-untyped-def]
+async def test_two_instances_share_a_reader_and_every_key_expires(
+    redis_url: str, client, contacts
+) -> None:  # type: ignore[no-untyped-def]
     instances = []
     for _ in range(2):
         session = OfflineSession()
         bot = build_bot(TOKEN, session=session)
         dispatcher = build_dispatcher(
-            contacts=contacts, storage=redis_storage(redis_url, 3600), throttle=Throttle(enabled=False)
+            contacts=contacts,
+            storage=redis_storage(redis_url, 3600),
+            throttle=Throttle(enabled=False),
         )
         instances.append((session, bot, dispatcher))
     (session_a, bot_a, dispatcher_a), (session_b, bot_b, dispatcher_b) = instances
@@ -100,9 +117,13 @@ async def test_two_instances_share_a_reader_and_every_key_expires(redis_url: str
             assert 0 < await client.ttl(key) <= 3600, key  # nothing without a time-to-live
         i18n = make_i18n()
         with i18n.context(), i18n.use_locale("uk"):
-            assert menu == section_screen(HOME, contacts).text  # the choice made on the other instance
+            assert (
+                menu == section_screen(HOME, contacts).text
+            )  # the choice made on the other instance
         replies = await b.send("/erase")
-        deleted = {i for r in replies if r.method == "deleteMessages" for i in r.params["message_ids"]}
+        deleted = {
+            i for r in replies if r.method == "deleteMessages" for i in r.params["message_ids"]
+        }
         assert len(deleted) >= 6  # both instances' messages, and the reader's
         for key in await client.keys("*"):
             assert 0 < await client.ttl(key) <= 3600

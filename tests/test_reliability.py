@@ -1,4 +1,5 @@
 """Bad input, Telegram's errors, floods: the bot answers calmly or stays quiet, and never breaks."""
+
 from __future__ import annotations
 
 import logging
@@ -15,30 +16,50 @@ from bot.app import build_bot, build_dispatcher
 from bot.callbacks import ChooseRole, Nav, Role
 from bot.fsm_storage import TTLMemoryStorage
 from bot.middlewares import RetryRequests, Throttle
-from fake_telegram import BOT_USER, OfflineReader, OfflineSession
 from bot.screens import DELETABLE_FOR, MESSAGE_IDS_KEY
+from fake_telegram import BOT_USER, OfflineReader, OfflineSession
 from storage import Event
 from tests.conftest import TOKEN
 
 PHOTO = [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]
 MEDIA: dict[str, dict[str, Any]] = {
     "photo": {"photo": PHOTO, "caption": "<b>look</b> & see"},
-    "sticker": {"sticker": {"file_id": "s", "file_unique_id": "s", "type": "regular", "width": 512,
-                            "height": 512, "is_animated": False, "is_video": False, "emoji": "👍"}},
+    "sticker": {
+        "sticker": {
+            "file_id": "s",
+            "file_unique_id": "s",
+            "type": "regular",
+            "width": 512,
+            "height": 512,
+            "is_animated": False,
+            "is_video": False,
+            "emoji": "👍",
+        }
+    },
     "voice": {"voice": {"file_id": "v", "file_unique_id": "v", "duration": 3}},
     "document": {"document": {"file_id": "d", "file_unique_id": "d", "file_name": "x.pdf"}},
-    "video_note": {"video_note": {"file_id": "n", "file_unique_id": "n", "length": 240, "duration": 2}},
+    "video_note": {
+        "video_note": {"file_id": "n", "file_unique_id": "n", "length": 240, "duration": 2}
+    },
     "dice": {"dice": {"emoji": "🎲", "value": 3}},
-    "animation": {"animation": {"file_id": "a", "file_unique_id": "a", "width": 1, "height": 1, "duration": 1}},
+    "animation": {
+        "animation": {"file_id": "a", "file_unique_id": "a", "width": 1, "height": 1, "duration": 1}
+    },
     "audio": {"audio": {"file_id": "au", "file_unique_id": "au", "duration": 30}},
 }
 WHEREABOUTS: dict[str, dict[str, Any]] = {
     "location": {"location": {"latitude": 48.0, "longitude": 37.8}},
-    "venue": {"venue": {"location": {"latitude": 48.0, "longitude": 37.8}, "title": "t", "address": "a"}},
-    "contact": {"contact": {"phone_number": "+79001234567", "first_name": "Ivan", "user_id": 424242}},
+    "venue": {
+        "venue": {"location": {"latitude": 48.0, "longitude": 37.8}, "title": "t", "address": "a"}
+    },
+    "contact": {
+        "contact": {"phone_number": "+79001234567", "first_name": "Ivan", "user_id": 424242}
+    },
     "phone text": {"text": "+7 900 123-45-67"},
-    "phone entity": {"text": "call me 89001234567 please",
-                     "entities": [{"type": "phone_number", "offset": 8, "length": 11}]},
+    "phone entity": {
+        "text": "call me 89001234567 please",
+        "entities": [{"type": "phone_number", "offset": 8, "length": 11}],
+    },
 }
 
 
@@ -62,8 +83,14 @@ def methods(requests) -> list[str]:  # type: ignore[no-untyped-def]
     return [r.method for r in requests]
 
 
-def fail(session: OfflineSession, method: str, status: int, description: str, times: int = 10**9,
-         **parameters: Any) -> list[int]:
+def fail(
+    session: OfflineSession,
+    method: str,
+    status: int,
+    description: str,
+    times: int = 10**9,
+    **parameters: Any,
+) -> list[int]:
     """Make the offline Telegram refuse `method` (the next `times` calls); returns a call counter."""
     real, count = session.telegram.call, [0]
 
@@ -105,7 +132,9 @@ async def test_readers_who_never_come_back_are_swept_by_the_others() -> None:
     clock = Clock()
     storage = TTLMemoryStorage(60, clock=clock, sweep_batch=64)
     for user in range(1000):
-        await storage.set_data(StorageKey(bot_id=1, chat_id=user, user_id=user), {"section": "home"})
+        await storage.set_data(
+            StorageKey(bot_id=1, chat_id=user, user_id=user), {"section": "home"}
+        )
     assert storage.size() == 1000
     clock.now += 61
     other = StorageKey(bot_id=1, chat_id=-1, user_id=-1)
@@ -143,10 +172,15 @@ async def test_an_idle_conversation_costs_under_2_kb() -> None:
     for user in range(10**9, 10**9 + readers):
         key = StorageKey(bot_id=123456789, chat_id=user, user_id=user)
         await storage.set_state(key, "Flow:reading")
-        await storage.set_data(key, {
-            "locale": "ru", "role": "soldier", "section": "r_capture",
-            MESSAGE_IDS_KEY: [[i, now + i] for i in range(1, 25)],
-        })
+        await storage.set_data(
+            key,
+            {
+                "locale": "ru",
+                "role": "soldier",
+                "section": "r_capture",
+                MESSAGE_IDS_KEY: [[i, now + i] for i in range(1, 25)],
+            },
+        )
     per_reader = (tracemalloc.get_traced_memory()[0] - before) / readers
     tracemalloc.stop()
     assert per_reader < 2048, per_reader
@@ -157,7 +191,9 @@ async def test_the_dispatcher_forgets_an_idle_reader(contacts) -> None:  # type:
     storage = TTLMemoryStorage(3600, clock=clock)
     session = OfflineSession()
     bot = build_bot(TOKEN, session=session)
-    dispatcher = build_dispatcher(contacts=contacts, storage=storage, throttle=Throttle(enabled=False))
+    dispatcher = build_dispatcher(
+        contacts=contacts, storage=storage, throttle=Throttle(enabled=False)
+    )
     user = OfflineReader(dispatcher, bot)
     await user.send("/language")
     await user.press("l:uk")
@@ -191,7 +227,9 @@ async def test_erase_deletes_both_sides_of_the_conversation(reader, session) -> 
     assert "Удалено" in session.telegram.messages[left[0]].text
 
 
-async def test_erase_skips_what_telegram_cannot_delete_and_goes_in_batches(reader, session, dispatcher, bot) -> None:  # type: ignore[no-untyped-def]
+async def test_erase_skips_what_telegram_cannot_delete_and_goes_in_batches(
+    reader, session, dispatcher, bot
+) -> None:  # type: ignore[no-untyped-def]
     user: OfflineReader = reader()
     await user.send("/start")
     for _ in range(230):
@@ -242,14 +280,25 @@ async def test_edited_and_service_messages_are_quiet(reader) -> None:  # type: i
     user: OfflineReader = reader()
     sent = user.message_dict(text="hello")
     await user.feed({"message": sent})
-    assert await user.feed({"edited_message": {**sent, "text": "+79001234567", "edit_date": sent["date"] + 5}}) == []
+    assert (
+        await user.feed(
+            {"edited_message": {**sent, "text": "+79001234567", "edit_date": sent["date"] + 5}}
+        )
+        == []
+    )
     pin = user.message_dict(pinned_message={**sent, "chat": user.chat})
     assert await user.feed({"message": pin}) == []
 
 
 async def test_long_and_html_looking_texts(reader) -> None:  # type: ignore[no-untyped-def]
     user: OfflineReader = reader()
-    for text in ["<script>alert(1)</script>", "&amp; &lt;b&gt;", "<b>" * 1000, "ж" * 4096, "/start@other_bot x"]:
+    for text in [
+        "<script>alert(1)</script>",
+        "&amp; &lt;b&gt;",
+        "<b>" * 1000,
+        "ж" * 4096,
+        "/start@other_bot x",
+    ]:
         replies = [r for r in await user.send(text) if r.method != "getMe"]
         assert len(replies) == 1 and replies[0].ok, text[:20]
 
@@ -264,19 +313,39 @@ def member(status: str) -> dict[str, Any]:
     if status == "kicked":
         found["until_date"] = 0
     if status == "administrator":
-        found.update(dict.fromkeys((
-            "can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
-            "can_manage_video_chats", "can_restrict_members", "can_promote_members",
-            "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
-            "can_delete_stories", "can_send_welcome_messages"), False))
+        found.update(
+            dict.fromkeys(
+                (
+                    "can_be_edited",
+                    "is_anonymous",
+                    "can_manage_chat",
+                    "can_delete_messages",
+                    "can_manage_video_chats",
+                    "can_restrict_members",
+                    "can_promote_members",
+                    "can_change_info",
+                    "can_invite_users",
+                    "can_post_stories",
+                    "can_edit_stories",
+                    "can_delete_stories",
+                    "can_send_welcome_messages",
+                ),
+                False,
+            )
+        )
     return found
 
 
 def membership(user: OfflineReader, chat: dict[str, Any], old: str, new: str) -> dict[str, Any]:
-    return {"my_chat_member": {
-        "chat": chat, "from": user.user, "date": int(time.time()),
-        "old_chat_member": member(old), "new_chat_member": member(new),
-    }}
+    return {
+        "my_chat_member": {
+            "chat": chat,
+            "from": user.user,
+            "date": int(time.time()),
+            "old_chat_member": member(old),
+            "new_chat_member": member(new),
+        }
+    }
 
 
 async def test_added_to_a_group_it_says_one_line_and_leaves(reader) -> None:  # type: ignore[no-untyped-def]
@@ -284,10 +353,15 @@ async def test_added_to_a_group_it_says_one_line_and_leaves(reader) -> None:  # 
     replies = await user.feed(membership(user, GROUP, "left", "member"))
     assert methods(replies) == ["sendMessage", "leaveChat"]
     assert replies[0].params["chat_id"] == GROUP["id"] and "reply_markup" not in replies[0].params
-    assert "only in a private chat" in replies[0].params["text"] and "\n" not in replies[0].params["text"]
+    assert (
+        "only in a private chat" in replies[0].params["text"]
+        and "\n" not in replies[0].params["text"]
+    )
     # The service message that comes along, and anything said meanwhile: no second line.
     user.chat = GROUP
-    assert methods(await user.feed({"message": user.message_dict(new_chat_members=[BOT_USER])})) == ["leaveChat"]
+    assert methods(
+        await user.feed({"message": user.message_dict(new_chat_members=[BOT_USER])})
+    ) == ["leaveChat"]
     assert methods(await user.send("/start")) == ["leaveChat"]
 
 
@@ -300,14 +374,26 @@ async def test_a_message_in_a_group_gets_one_line_and_the_bot_leaves(reader) -> 
 
 async def test_a_channel_is_left_quietly(reader) -> None:  # type: ignore[no-untyped-def]
     user: OfflineReader = reader()
-    assert methods(await user.feed(membership(user, CHANNEL, "left", "administrator"))) == ["leaveChat"]
-    post = {"message_id": 5, "date": int(time.time()), "chat": {"id": -100700, "type": "channel", "title": "c"}, "text": "x"}
+    assert methods(await user.feed(membership(user, CHANNEL, "left", "administrator"))) == [
+        "leaveChat"
+    ]
+    post = {
+        "message_id": 5,
+        "date": int(time.time()),
+        "chat": {"id": -100700, "type": "channel", "title": "c"},
+        "text": "x",
+    }
     assert methods(await user.feed({"channel_post": post})) == ["leaveChat"]
 
 
 async def test_leaving_still_happens_when_the_line_cannot_be_sent(reader, session) -> None:  # type: ignore[no-untyped-def]
     user: OfflineReader = reader()
-    fail(session, "sendMessage", 403, "Forbidden: not enough rights to send text messages to the chat")
+    fail(
+        session,
+        "sendMessage",
+        403,
+        "Forbidden: not enough rights to send text messages to the chat",
+    )
     replies = await user.feed(membership(user, GROUP, "left", "member"))
     assert methods(replies) == ["sendMessage", "leaveChat"] and replies[1].ok
 
@@ -334,8 +420,11 @@ def flood(contacts):  # type: ignore[no-untyped-def]
 
 
 async def test_sixty_messages_in_a_second_get_a_handful_of_replies(flood) -> None:  # type: ignore[no-untyped-def]
-    clock, bot, dispatcher, counter, throttle = flood
-    attacker, other = OfflineReader(dispatcher, bot, user_id=1), OfflineReader(dispatcher, bot, user_id=2)
+    clock, bot, dispatcher, counter, _throttle = flood
+    attacker, other = (
+        OfflineReader(dispatcher, bot, user_id=1),
+        OfflineReader(dispatcher, bot, user_id=2),
+    )
     replies = []
     for i in range(60):
         clock.now += 1 / 60
@@ -347,7 +436,7 @@ async def test_sixty_messages_in_a_second_get_a_handful_of_replies(flood) -> Non
 
 
 async def test_a_flooding_readers_buttons_are_all_answered(flood) -> None:  # type: ignore[no-untyped-def]
-    clock, bot, dispatcher, counter, throttle = flood
+    _clock, bot, dispatcher, counter, _throttle = flood
     user = OfflineReader(dispatcher, bot, user_id=3)
     await user.send("/start")
     answered = 0
@@ -379,7 +468,9 @@ async def test_429_waits_retry_after_then_succeeds() -> None:
     session = OfflineSession()
     bot = Bot(TOKEN, session=session)
     session.middleware(RetryRequests(sleep=sleep))
-    calls = fail(session, "sendMessage", 429, "Too Many Requests: retry after 3", times=2, retry_after=3)
+    calls = fail(
+        session, "sendMessage", 429, "Too Many Requests: retry after 3", times=2, retry_after=3
+    )
     sent = await bot.send_message(1, "hi")
     assert sent.message_id and calls == [2] and slept == [3.0, 3.0]
 
@@ -397,7 +488,7 @@ async def test_retries_are_bounded() -> None:
     with pytest.raises(Exception, match="Flood control"):
         await bot.send_message(1, "hi")
     assert slept == []  # five minutes is longer than anyone waits for a reply
-    real, tries = session.make_request, [0]
+    tries = [0]
 
     async def broken(bot, method, timeout=None):  # type: ignore[no-untyped-def]
         tries[0] += 1
@@ -409,7 +500,9 @@ async def test_retries_are_bounded() -> None:
     assert tries == [4] and len(slept) == 3 and slept[0] < slept[1] < slept[2]
 
 
-async def test_telegram_errors_never_escape_and_logs_hold_no_user_data(reader, session, caplog) -> None:  # type: ignore[no-untyped-def]
+async def test_telegram_errors_never_escape_and_logs_hold_no_user_data(
+    reader, session, caplog
+) -> None:  # type: ignore[no-untyped-def]
     caplog.set_level(logging.DEBUG)
     user: OfflineReader = reader(user_id=987654321, first_name="Secretname", username="secret_user")
     fail(session, "sendMessage", 403, "Forbidden: bot was blocked by the user")
@@ -429,10 +522,14 @@ class Exploding:
         raise ValueError(f"leaked {user_id}")
 
 
-async def test_a_bug_in_a_handler_is_logged_without_content_and_the_button_still_answered(contacts, caplog) -> None:  # type: ignore[no-untyped-def]
+async def test_a_bug_in_a_handler_is_logged_without_content_and_the_button_still_answered(
+    contacts, caplog
+) -> None:  # type: ignore[no-untyped-def]
     session = OfflineSession()
     bot = build_bot(TOKEN, session=session)
-    dispatcher = build_dispatcher(contacts=contacts, counter=Exploding(), throttle=Throttle(enabled=False))
+    dispatcher = build_dispatcher(
+        contacts=contacts, counter=Exploding(), throttle=Throttle(enabled=False)
+    )
     user = OfflineReader(dispatcher, bot, user_id=555777)
     await user.send("/start")
     replies = await user.press(ChooseRole(role=Role.SOLDIER).pack())

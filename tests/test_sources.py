@@ -1,4 +1,5 @@
 """Every treaty citation in the menu names an article the facts sheet lists."""
+
 from __future__ import annotations
 
 import re
@@ -86,9 +87,7 @@ def test_ranges_in_the_list_are_expanded() -> None:
 
 
 def _ru_citations(text: str) -> set[tuple[str, int]]:
-    english = RU_CITATION.sub(
-        lambda m: f"({RU_TREATY[m[1]]}, Art. {m[2]})", text
-    )
+    english = RU_CITATION.sub(lambda m: f"({RU_TREATY[m[1]]}, Art. {m[2]})", text)
     return citations(english)
 
 

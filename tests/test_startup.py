@@ -1,4 +1,5 @@
 """What the bot does before its first update: configuration, and its face in every language."""
+
 from __future__ import annotations
 
 import subprocess

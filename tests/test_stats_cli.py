@@ -1,4 +1,5 @@
 """`python -m bot stats`, and small-cell suppression that subtraction cannot undo."""
+
 from __future__ import annotations
 
 import argparse
@@ -8,7 +9,7 @@ import json
 import sqlite3
 import subprocess
 import sys
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -24,7 +25,7 @@ TODAY = date(2025, 5, 20)
 
 
 def at(day: date) -> float:
-    return datetime(day.year, day.month, day.day, 12, tzinfo=timezone.utc).timestamp()
+    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC).timestamp()
 
 
 async def make_db(path: Path) -> None:
@@ -80,17 +81,33 @@ def test_csv_for_one_day(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_json_with_since_until(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(
-        "--db", str(db), "--since", "2025-05-19", "--until", "2025-05-19", "--format", "json", capsys=capsys
+        "--db",
+        str(db),
+        "--since",
+        "2025-05-19",
+        "--until",
+        "2025-05-19",
+        "--format",
+        "json",
+        capsys=capsys,
     )
     assert code == 0
     document = json.loads(out)
-    assert (document["since"], document["until"], document["lost"]) == ("2025-05-19", "2025-05-19", 0)
+    assert (document["since"], document["until"], document["lost"]) == (
+        "2025-05-19",
+        "2025-05-19",
+        0,
+    )
     by = {(r["lang"], r["event"], r["topic"]): r["count"] for r in document["rows"]}
     assert by[("ru", "start", "")] == 10 and by[("ko", "readers", "")] == 1
 
 
-def test_min_count_hides_small_cells_and_their_totals(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run("--db", str(db), "--days", "1", "--min-count", "5", "--format", "json", capsys=capsys)
+def test_min_count_hides_small_cells_and_their_totals(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run(
+        "--db", str(db), "--days", "1", "--min-count", "5", "--format", "json", capsys=capsys
+    )
     assert code == 0
     rows = {(r["lang"], r["event"], r["topic"]): r for r in json.loads(out)["rows"]}
     ko = rows[("ko", "start", "")]
@@ -104,7 +121,9 @@ def test_min_count_hides_small_cells_and_their_totals(db: Path, capsys: pytest.C
     assert 'shown as "<5"' in table and "11..14" in table
 
 
-def test_missing_database_is_one_line_and_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_database_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, out, err = run("--db", str(tmp_path / "nothing.sqlite3"), capsys=capsys)
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith("error: no counts database at")
@@ -119,7 +138,9 @@ def test_not_a_database(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
 
 
 def test_bad_period_is_exit_2(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = run("--db", str(db), "--since", "2025-05-20", "--until", "2025-05-19", capsys=capsys)
+    code, _, err = run(
+        "--db", str(db), "--since", "2025-05-20", "--until", "2025-05-19", capsys=capsys
+    )
     assert code == 2 and "after" in err
 
 
@@ -165,7 +186,9 @@ def test_python_dash_m_bot_stats(db: Path) -> None:
 
 # -- the suppression property --------------------------------------------------------------------
 LANGS = st.sampled_from(["ru", "uk", "en", "ko", "uz"])
-KEYS = st.tuples(LANGS, st.sampled_from(["start", "role", "section"]), st.sampled_from(["", "a", "b"]))
+KEYS = st.tuples(
+    LANGS, st.sampled_from(["start", "role", "section"]), st.sampled_from(["", "a", "b"])
+)
 TABLES = st.tuples(
     st.dictionaries(KEYS, st.integers(0, 30), max_size=25),
     st.dictionaries(LANGS, st.integers(0, 30)),

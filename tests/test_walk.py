@@ -23,6 +23,9 @@ async def test_the_walk_catches_what_telegram_would_refuse() -> None:
     long = Request("editMessageText", {"text": "я" * 4097})
     assert check_request(long)
     button = {"text": "x", "callback_data": "n:" + "я" * 40}
-    markup = Request("sendMessage", {"text": "ok", "protect_content": True, "reply_markup": {"inline_keyboard": [[button]]}})
+    markup = Request(
+        "sendMessage",
+        {"text": "ok", "protect_content": True, "reply_markup": {"inline_keyboard": [[button]]}},
+    )
     assert check_request(markup)
     assert check_request(Request("sendMessage", {"text": "ok"}))  # not protected

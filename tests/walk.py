@@ -1,4 +1,5 @@
 """Walk every button reachable from /start and check every reply against Telegram's limits."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

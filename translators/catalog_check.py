@@ -5,6 +5,7 @@ Each catalog is judged against the texts as they are in the code now (a fresh ex
 screens, buttons and commands are rendered through the bot's own code in that language, so a check
 sees what a reader would see.
 """
+
 from __future__ import annotations
 
 import gettext
@@ -19,15 +20,15 @@ from pathlib import Path
 from aiogram.utils.i18n import I18n
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
+from babel.messages.pofile import PoFileError
 
 from bot import commands, keyboards, telegram_html
-from translators import catalogs
 from bot.config import Contacts
 from bot.content.tree import SECTIONS, Extra
 from bot.languages import DEFAULT_LOCALE, native_name
-from translators.plurals import header_problems
 from bot.screens import configured_extra
+from translators import catalogs
+from translators.plurals import header_problems
 
 # A phone 360 dp wide fits about 32 characters on an inline button that has its row to itself;
 # buttons on one row share it equally, and Telegram cuts what does not fit with "…".
@@ -116,7 +117,9 @@ def message_problems(message: Message) -> list[Problem]:
     if not all(strings):
         found.append(Problem("untranslated", msgid, "a plural form is empty"))
     if message.fuzzy:
-        found.append(Problem("fuzzy", msgid, "review it and remove the fuzzy flag; readers see English"))
+        found.append(
+            Problem("fuzzy", msgid, "review it and remove the fuzzy flag; readers see English")
+        )
     source = _ids(message)[-1]  # the plural msgid carries the same placeholders and more digits
     for translation in filter(None, strings):
         wanted, got = _PLACEHOLDER.findall(source), _PLACEHOLDER.findall(translation)
@@ -127,7 +130,9 @@ def message_problems(message: Message) -> list[Problem]:
         if html := telegram_html.parse(translation)[1]:
             found.append(Problem("html", msgid, "; ".join(html)))
         elif _tags(source) != _tags(translation):
-            tags = _differ("tags", list(_tags(source).elements()), list(_tags(translation).elements()))
+            tags = _differ(
+                "tags", list(_tags(source).elements()), list(_tags(translation).elements())
+            )
             found.append(Problem("tags", msgid, tags))
     return found
 
@@ -193,7 +198,9 @@ def _too_long(texts: dict[str, str]) -> list[Problem]:
 
 def _buttons(lang: str, source: Callable[[str], str | None]) -> list[Problem]:
     """Every keyboard of the bot, row by row as it lays them out."""
-    no_messengers = LONGEST_CONTACTS.model_copy(update={"messengers": ()})  # their names: the operator's
+    no_messengers = LONGEST_CONTACTS.model_copy(
+        update={"messengers": ()}
+    )  # their names: the operator's
     markups = [keyboards.section_keyboard(s, no_messengers) for s in SECTIONS]
     markups += [keyboards.role_keyboard(), keyboards.home_keyboard()]
     markups.append(keyboards.language_keyboard([lang, DEFAULT_LOCALE], lang))
@@ -213,7 +220,9 @@ def _buttons(lang: str, source: Callable[[str], str | None]) -> list[Problem]:
 
 def _public_face(source: Callable[[str], str | None]) -> list[Problem]:
     """The commands and descriptions, against Telegram's limits."""
-    faces = [(c.description, telegram_html.MAX_COMMAND_DESCRIPTION) for c in commands.command_list()]
+    faces = [
+        (c.description, telegram_html.MAX_COMMAND_DESCRIPTION) for c in commands.command_list()
+    ]
     faces.append((commands.description(), telegram_html.MAX_DESCRIPTION))
     faces.append((commands.short_description(), telegram_html.MAX_SHORT_DESCRIPTION))
     found = []
@@ -225,7 +234,9 @@ def _public_face(source: Callable[[str], str | None]) -> list[Problem]:
     return found
 
 
-_PO_LINE = re.compile(r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*')
+_PO_LINE = re.compile(
+    r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*'
+)
 _KEYWORD = re.compile(r"(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s")
 
 
@@ -273,7 +284,9 @@ def check_catalog(path: Path, template: Catalog | None = None) -> list[Problem]:
     found = [Problem("plural forms", "", p) for p in header_problems(lang, catalog.plural_forms)]
     for message in template:
         if message.id and message.id not in catalog:
-            found.append(Problem("missing", _ids(message)[0], "not in the catalog (`locales extract`)"))
+            found.append(
+                Problem("missing", _ids(message)[0], "not in the catalog (`locales extract`)")
+            )
     usable = []
     for message in catalog:
         if not message.id:
@@ -285,13 +298,17 @@ def check_catalog(path: Path, template: Catalog | None = None) -> list[Problem]:
             problems.append(Problem("plural forms", message.id[0], detail))
         found += problems
         broken = {"placeholders", "html", "plural forms"}
-        if all(_strings(message)) and not message.fuzzy and not any(p.kind in broken for p in problems):
+        if (
+            all(_strings(message))
+            and not message.fuzzy
+            and not any(p.kind in broken for p in problems)
+        ):
             usable.append(message)
     for message, errors in catalog.check():
         found += [Problem("babel", _ids(message)[0], str(error)) for error in errors]
     try:
         found += rendered_problems(lang, catalog, usable)
-    except Exception as error:  # a broken catalog must be reported, not crash the report
+    except Exception as error:  # noqa: BLE001 - a broken catalog is reported, not a crash of the report
         found.append(Problem("render", "", f"the bot's screens could not be rendered: {error!r}"))
     return found
 

@@ -3,11 +3,12 @@
 `python -m bot locales ...` is built on this; the bot itself only reads the compiled catalogs
 (bot/languages.py).
 """
+
 from __future__ import annotations
 
 import io
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 
@@ -159,7 +160,9 @@ def normalize(lang: str) -> str:
     try:
         return str(Locale.parse(lang.strip().replace("-", "_")))
     except (ValueError, UnknownLocaleError, TypeError):
-        raise ValueError(f"{lang!r} is not a language Babel (CLDR) knows, e.g. uk, ko, uz_Latn") from None
+        raise ValueError(
+            f"{lang!r} is not a language Babel (CLDR) knows, e.g. uk, ko, uz_Latn"
+        ) from None
 
 
 def create(lang: str, template: Catalog, locales_dir: Path = LOCALES_DIR) -> Path:
@@ -179,7 +182,7 @@ def create(lang: str, template: Catalog, locales_dir: Path = LOCALES_DIR) -> Pat
     buffer.seek(0)
     catalog = read_po(buffer, locale=code)
     catalog.fuzzy = False
-    catalog.revision_date = datetime.now(timezone.utc)
+    catalog.revision_date = datetime.now(UTC)
     catalog.language_team = f"{locale.english_name} — {native_name(code)}"
     catalog.header_comment = (
         f"# {locale.english_name} catalog of the «Хочу жить» information bot.\n"

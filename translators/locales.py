@@ -1,4 +1,5 @@
 """`python -m bot locales extract|add|check|compile`: the translators' tools, one command each."""
+
 from __future__ import annotations
 
 import argparse
@@ -6,8 +7,8 @@ from pathlib import Path
 
 from babel.messages.pofile import PoFileError
 
-from translators import catalog_check, catalogs
 from bot.languages import LOCALES_DIR, catalog_paths, compile_catalogs, native_name
+from translators import catalog_check, catalogs
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -32,7 +33,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    return {"extract": _extract, "add": _add, "check": _check, "compile": _compile}[args.action](args)
+    return {"extract": _extract, "add": _add, "check": _check, "compile": _compile}[args.action](
+        args
+    )
 
 
 def _rel(path: Path, args: argparse.Namespace) -> str:
@@ -80,7 +83,9 @@ def _check(args: argparse.Namespace) -> int:
     failed = 0
     report = []
     if not args.langs:
-        pot_problems = catalog_check.template_problems(template, args.locales / catalogs.TEMPLATE_NAME)
+        pot_problems = catalog_check.template_problems(
+            template, args.locales / catalogs.TEMPLATE_NAME
+        )
         if pot_problems:
             failed += 1
             _print(catalogs.TEMPLATE_NAME, pot_problems)
@@ -117,7 +122,9 @@ def _compile(args: argparse.Namespace) -> int:
             print(f"{lang}: cannot be read: {error}")
             failed += 1
             continue
-        errors = [f"«{catalog_check.shorten(str(m.id))}»: {e}" for m, es in catalog.check() for e in es]
+        errors = [
+            f"«{catalog_check.shorten(str(m.id))}»: {e}" for m, es in catalog.check() for e in es
+        ]
         for error in errors:
             print(f"{lang}: {error}")
         failed += bool(errors)
@@ -125,5 +132,7 @@ def _compile(args: argparse.Namespace) -> int:
         print("Nothing compiled: fix the catalogs above first.")
         return 1
     compiled = compile_catalogs(args.locales, force=True)
-    print(f"compiled {len(compiled)} catalog(s): {', '.join(catalogs.language_of(p) for p in compiled)}")
+    print(
+        f"compiled {len(compiled)} catalog(s): {', '.join(catalogs.language_of(p) for p in compiled)}"
+    )
     return 0

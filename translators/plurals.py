@@ -6,6 +6,7 @@ messages, never fractions). Babel's own gettext table lags CLDR for a few langua
 Armenian, Georgian, Hindi and the Romance "many" for exact millions), so the rule is taken from
 CLDR, and Babel's conventional formula is kept wherever it agrees.
 """
+
 from __future__ import annotations
 
 import gettext
@@ -17,13 +18,13 @@ from babel.plural import to_gettext
 
 # Whole numbers on which the forms are compared: every remainder mod 10, 100 and 1000 that CLDR's
 # rules look at, and exact millions (French, Portuguese, Spanish, Italian: "un million de ...").
-SAMPLES: tuple[int, ...] = (*range(0, 2001), 10**6, 2 * 10**6, 10**6 + 1, 10**9)
+SAMPLES: tuple[int, ...] = (*range(2001), 10**6, 2 * 10**6, 10**6 + 1, 10**9)
 
 
 def _classes(form_of: list[object]) -> set[frozenset[int]]:
     """The samples grouped by the form they take: the partition that must agree."""
     groups: dict[object, set[int]] = {}
-    for n, form in zip(SAMPLES, form_of):
+    for n, form in zip(SAMPLES, form_of, strict=False):
         groups.setdefault(form, set()).add(n)
     return {frozenset(group) for group in groups.values()}
 
@@ -70,7 +71,9 @@ def _disagreements(lang: str, header: str) -> list[str]:
     expected = f"{len(names)} ({', '.join(names)})"
     found = []
     if nplurals != len(names):
-        found.append(f"Plural-Forms says nplurals={nplurals}; CLDR has {expected} for whole numbers")
+        found.append(
+            f"Plural-Forms says nplurals={nplurals}; CLDR has {expected} for whole numbers"
+        )
     if any(not 0 <= i < nplurals for i in indexes):
         found.append(f"Plural-Forms picks a form outside 0..{nplurals - 1}")
     else:
@@ -92,7 +95,9 @@ def plural_forms(lang: str) -> str:
     form_of = gettext.c2py(expression)
     used = sorted({form_of(n) for n in SAMPLES})
     if len(used) != nplurals:  # a form whole numbers never take (CLDR's "other" for fractions)
-        renumber = " : ".join(f"({expression}) == {old} ? {new}" for new, old in enumerate(used[:-1]))
+        renumber = " : ".join(
+            f"({expression}) == {old} ? {new}" for new, old in enumerate(used[:-1])
+        )
         expression = f"({renumber} : {len(used) - 1})" if renumber else "0"
         nplurals = len(used)
     return f"nplurals={nplurals}; plural={expression};"

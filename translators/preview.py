@@ -4,6 +4,7 @@ would have it, through the real Dispatcher and an in-memory Telegram: no token, 
 Type a button's number to press it, any other text to send it (/start, /help, ...), q to quit.
 Reads plain lines, so it also runs with its input piped in.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,11 +16,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot.app import build_bot, build_dispatcher
-from translators.catalog_check import BUTTON_ROW_CHARS
 from bot.config import ConfigError, Contacts, load_contacts
 from bot.languages import DEFAULT_LOCALE, LOCALES_DIR, available, make_i18n, match, native_name
 from bot.middlewares import Throttle
 from fake_telegram import OfflineReader, OfflineSession, Request
+from translators.catalog_check import BUTTON_ROW_CHARS
 
 EXAMPLE_CONTACTS = LOCALES_DIR.parent / "contacts.example.toml"
 TOKEN = "123456:PREVIEW" + "x" * 28  # never sent anywhere: the session is in memory
@@ -31,8 +32,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "Talk to the bot in the terminal as a reader whose Telegram is set to LANG would: "
         "type a button's number to press it, any text to send it, q to quit."
     )
-    parser.add_argument("--lang", default=DEFAULT_LOCALE, help="the reader's Telegram language, e.g. uk, ko, uz-Latn")
-    parser.add_argument("--contacts", type=Path, default=EXAMPLE_CONTACTS, help="contacts file (default: the example)")
+    parser.add_argument(
+        "--lang",
+        default=DEFAULT_LOCALE,
+        help="the reader's Telegram language, e.g. uk, ko, uz-Latn",
+    )
+    parser.add_argument(
+        "--contacts",
+        type=Path,
+        default=EXAMPLE_CONTACTS,
+        help="contacts file (default: the example)",
+    )
 
 
 def main(args: argparse.Namespace) -> int:
@@ -63,8 +73,14 @@ async def converse(lang: str, contacts: Contacts, lines: TextIO, out: TextIO) ->
     if found:
         print(f"Reader's language: {native_name(found)} ({found}).", file=out)
     else:
-        print(f"No catalog for {lang!r}: the bot answers in Russian, as it would on Telegram.", file=out)
-    print("Type a button's number to press it, any text to send it (/start, /help), q to quit.", file=out)
+        print(
+            f"No catalog for {lang!r}: the bot answers in Russian, as it would on Telegram.",
+            file=out,
+        )
+    print(
+        "Type a button's number to press it, any text to send it (/start, /help), q to quit.",
+        file=out,
+    )
     try:
         print(f"{style.dim('>')} /start", file=out)
         _show(await reader.send("/start"), reader, out, style)
@@ -111,7 +127,10 @@ def _show(requests: list[Request], reader: OfflineReader, out: TextIO, style: _S
         if not request.ok:
             print(style.dim(f"(Telegram refused {request.method})"), file=out)
         elif request.method in ("sendMessage", "editMessageText"):
-            print(style.dim("─" * 40 + (" (edited)" if request.method == "editMessageText" else "")), file=out)
+            print(
+                style.dim("─" * 40 + (" (edited)" if request.method == "editMessageText" else "")),
+                file=out,
+            )
             print(render(params["text"], style), file=out)
         elif request.method == "answerCallbackQuery" and params.get("text"):
             print(style.dim(f"(a notice pops up: {params['text']})"), file=out)
@@ -130,7 +149,9 @@ def _show(requests: list[Request], reader: OfflineReader, out: TextIO, style: _S
             number += 1
             label = button["text"] + (" ↗" if "url" in button else "")
             too_long = len(button["text"]) > BUTTON_ROW_CHARS // len(row)
-            cells.append(f"[{number}] {label}" + (style.dim("  ⚠ too long for a phone") if too_long else ""))
+            cells.append(
+                f"[{number}] {label}" + (style.dim("  ⚠ too long for a phone") if too_long else "")
+            )
         print("   ".join(cells), file=out)
 
 

@@ -1,4 +1,5 @@
 """`python -m bot` (or `python -m bot run`): the bot itself, with long polling."""
+
 from __future__ import annotations
 
 import argparse

@@ -4,6 +4,7 @@ Opens the database read-only (the bot may be running), prints totals for a perio
 event as a table, CSV or JSON. `--min-count K` hides every count under K and shows totals over
 hidden counts as a range (see storage/report.py for why this cannot be undone by subtraction).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -11,7 +12,7 @@ import csv
 import json
 import sqlite3
 import sys
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import quote
 
@@ -51,10 +52,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "(all time by default). Readers are distinct per day and language, summed over the days."
     )
     parser.add_argument(
-        "--db", type=Path, default=None, help="the counts database (default: $BOT_DB, else counts.sqlite3)"
+        "--db",
+        type=Path,
+        default=None,
+        help="the counts database (default: $BOT_DB, else counts.sqlite3)",
     )
     period = parser.add_mutually_exclusive_group()
-    period.add_argument("--days", type=_positive, metavar="N", help="the last N UTC days, today included")
+    period.add_argument(
+        "--days", type=_positive, metavar="N", help="the last N UTC days, today included"
+    )
     period.add_argument("--since", type=_day, metavar="YYYY-MM-DD", help="first UTC day (included)")
     parser.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="last UTC day (included)")
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
@@ -90,12 +96,14 @@ def _open(path: Path) -> sqlite3.Connection:
         connection.close()
         if version == 0:
             raise ValueError(f"{path} is not a counts database (no schema)")
-        raise ValueError(f"{path} has schema version {version}; this bot reads version {schema.VERSION}")
+        raise ValueError(
+            f"{path} has schema version {version}; this bot reads version {schema.VERSION}"
+        )
     return connection
 
 
 def main(args: argparse.Namespace, *, today: date | None = None) -> int:
-    today = today or datetime.now(timezone.utc).date()
+    today = today or datetime.now(UTC).date()
     path = args.db if args.db is not None else _Db().db
     try:
         period = _period(args, today)
@@ -128,7 +136,9 @@ def _table(totals: Totals, rows: list[Row], min_count: int) -> None:
         out.write(f"Counts for UTC days {since or '…'} to {until or '…'}\n")
     out.write("Readers: distinct per day and language, summed over the days.\n")
     if min_count > 1:
-        out.write(f'Counts under {min_count} are shown as "<{min_count}"; totals over them as ranges.\n')
+        out.write(
+            f'Counts under {min_count} are shown as "<{min_count}"; totals over them as ranges.\n'
+        )
     if totals.lost:
         out.write(f"{totals.lost} increments were dropped while the database was unavailable.\n")
     if not rows:
@@ -141,7 +151,8 @@ def _table(totals: Totals, rows: list[Row], min_count: int) -> None:
     for line in [header, tuple("-" * w for w in widths), *lines]:
         out.write(
             "  ".join(
-                cell.rjust(w) if i == 3 else cell.ljust(w) for i, (cell, w) in enumerate(zip(line, widths))
+                cell.rjust(w) if i == 3 else cell.ljust(w)
+                for i, (cell, w) in enumerate(zip(line, widths, strict=False))
             ).rstrip()
             + "\n"
         )
@@ -153,7 +164,9 @@ def _csv(totals: Totals, rows: list[Row], min_count: int) -> None:
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(["since", "until", "lang", "event", "topic", "count", "low", "high"])
     for r in rows:
-        writer.writerow([since, until, r.lang, r.event, r.topic, r.cell.text, r.cell.low, r.cell.high])
+        writer.writerow(
+            [since, until, r.lang, r.event, r.topic, r.cell.text, r.cell.low, r.cell.high]
+        )
 
 
 def _json(totals: Totals, rows: list[Row], min_count: int) -> None:

@@ -5,6 +5,7 @@ it, with one line saying what it says. A text cites it as "(GC III, Art. 17)", a
 "(GC III, Art. 19–20)", several as "(GC III, Art. 87, 99)", the Protocol as "(AP I, Art. 41)".
 A test checks that every citation in the menu names an article listed here.
 """
+
 from __future__ import annotations
 
 import re
@@ -90,9 +91,7 @@ ARTICLES: tuple[Article, ...] = (
         "work (mine clearance included) only for volunteers; limited hours; a weekly 24-hour "
         "rest; pay.",
     ),
-    Article(
-        "GC III", 70, "A capture card to the family and the Central Agency within a week."
-    ),
+    Article("GC III", 70, "A capture card to the family and the Central Agency within a week."),
     Article(
         "GC III", 71, "Letters and cards; any limit allows at least 2 letters and 4 cards a month."
     ),
@@ -123,9 +122,7 @@ ARTICLES: tuple[Article, ...] = (
         117,
         "A prisoner repatriated as sick or wounded may not return to active military service.",
     ),
-    Article(
-        "GC III", 118, "Release and repatriation without delay after active hostilities end."
-    ),
+    Article("GC III", 118, "Release and repatriation without delay after active hostilities end."),
     *_each(
         "GC III",
         122,

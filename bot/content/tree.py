@@ -9,6 +9,7 @@ rendered. Every claim about the Geneva Conventions carries its citation in the f
 "(GC III, Art. N)" or "(AP I, Art. N)", and every cited article must be listed in
 bot/content/sources.py (a test checks both).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

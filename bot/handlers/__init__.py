@@ -1,4 +1,5 @@
 """Routers, built fresh by `get_routers()` so that every Dispatcher (one per test) gets its own."""
+
 from aiogram import Router
 
 from bot.handlers import admin, erase, fallback, navigation, start

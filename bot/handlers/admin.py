@@ -5,6 +5,7 @@ Only ids in `settings.admins` pass the filter; for anyone else the command is no
 so it falls through to the fallback router and gets exactly the reply any unknown command gets.
 The counts are exact here (admins are trusted; the CLI's exports can suppress small cells).
 """
+
 from __future__ import annotations
 
 import html
@@ -118,11 +119,15 @@ class StatsView:
         if not totals.events and not totals.readers:
             lines.append(html.escape(_("nothing counted")))
             return lines
-        lines.append(self.line(html.escape(_("all languages")), totals.total_readers(), totals.by_event()))
+        lines.append(
+            self.line(html.escape(_("all languages")), totals.total_readers(), totals.by_event())
+        )
         langs = totals.languages()
         shown = langs if languages is None else langs[:languages]
-        for lang in shown:
-            lines.append(self.line(self.language(lang), totals.readers.get(lang, 0), totals.by_event(lang)))
+        lines += [
+            self.line(self.language(lang), totals.readers.get(lang, 0), totals.by_event(lang))
+            for lang in shown
+        ]
         if len(shown) < len(langs):
             hidden = len(langs) - len(shown)
             more = ngettext("… and {n} more language", "… and {n} more languages", hidden)
@@ -150,16 +155,28 @@ def render(periods: list[tuple[str, Totals]], today: date, locale: Locale) -> st
     title = _("Counts")  # outside the f-string, where pybabel can extract it
     head = [
         f"<b>{html.escape(title)}</b> · UTC · {html.escape(view.day(today))}",
-        "<i>" + html.escape(_("Readers are distinct per day and language; over several days they are summed.")) + "</i>",
+        "<i>"
+        + html.escape(
+            _("Readers are distinct per day and language; over several days they are summed.")
+        )
+        + "</i>",
     ]
     month = periods[2][1] if len(periods) > 2 else periods[-1][1]
     tail = [
         "",
         *view.topics(_("Roles, last 30 days"), month.by_topic(Event.ROLE_CHOSEN.value), str),
-        *view.topics(_("Most read, last 30 days"), month.by_topic(Event.SECTION_READ.value), section_title),
+        *view.topics(
+            _("Most read, last 30 days"), month.by_topic(Event.SECTION_READ.value), section_title
+        ),
     ]
     if month.lost:
-        tail.append(html.escape(_("Dropped while the database was unavailable: {n}").format(n=view.number(month.lost))))
+        tail.append(
+            html.escape(
+                _("Dropped while the database was unavailable: {n}").format(
+                    n=view.number(month.lost)
+                )
+            )
+        )
     most = max((len(t.languages()) for _title, t in periods), default=0)
     for languages in [None, *range(most, -1, -1)]:
         lines = list(head)
@@ -168,7 +185,9 @@ def render(periods: list[tuple[str, Totals]], today: date, locale: Locale) -> st
         text = "\n".join(lines + tail).rstrip()
         if len(text) <= telegram_html.MAX_MESSAGE_LENGTH:
             return text
-    return text[: telegram_html.MAX_MESSAGE_LENGTH - 1].rsplit("\n", 1)[0]  # never reached in practice
+    return text[: telegram_html.MAX_MESSAGE_LENGTH - 1].rsplit("\n", 1)[
+        0
+    ]  # never reached in practice
 
 
 async def stats(message: Message, state: FSMContext, counter: Any) -> None:
@@ -186,7 +205,9 @@ async def stats(message: Message, state: FSMContext, counter: Any) -> None:
             ]
         except Exception as error:  # noqa: BLE001 - the admin gets a line, the bot goes on
             log.warning("stats unavailable: %s", type(error).__name__)
-            text = html.escape(_("The counts cannot be read right now; they are kept in memory meanwhile."))
+            text = html.escape(
+                _("The counts cannot be read right now; they are kept in memory meanwhile.")
+            )
         else:
             view = StatsView(admin_locale())
             titled = []
@@ -203,7 +224,5 @@ async def stats(message: Message, state: FSMContext, counter: Any) -> None:
 
 def get_router() -> Router:
     router = Router(name="admin")
-    router.message.register(
-        stats, Command("stats"), F.chat.type == ChatType.PRIVATE, IsAdmin()
-    )
+    router.message.register(stats, Command("stats"), F.chat.type == ChatType.PRIVATE, IsAdmin())
     return router

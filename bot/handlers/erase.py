@@ -1,4 +1,5 @@
 """/erase: delete the conversation from the chat and forget the reader."""
+
 from __future__ import annotations
 
 import contextlib
@@ -18,7 +19,9 @@ from storage import Counter, Event
 DELETE_BATCH = 100  # deleteMessages takes 1-100 ids
 
 
-async def erase(event: Message | CallbackQuery, state: FSMContext, bot: Bot, i18n: I18n, counter: Counter) -> None:
+async def erase(
+    event: Message | CallbackQuery, state: FSMContext, bot: Bot, i18n: I18n, counter: Counter
+) -> None:
     chat_id = event.chat.id if isinstance(event, Message) else event.from_user.id
     # Both sides of the conversation: the reader's messages are remembered as they arrive
     # (bot.middlewares.remember, the /erase command included), the bot's as they are sent.

@@ -2,6 +2,7 @@
 
 The reply is calm and the same for everything: the bot reads nothing and keeps nothing.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,13 +38,31 @@ async def stale_button(
 
 # What a reader sends on purpose; anything else (a pin, a timer change, ...) is a service message
 # and gets no reply.
-READER_CONTENT = frozenset({
-    ContentType.TEXT, ContentType.PHOTO, ContentType.STICKER, ContentType.VOICE, ContentType.VIDEO,
-    ContentType.VIDEO_NOTE, ContentType.AUDIO, ContentType.DOCUMENT, ContentType.ANIMATION,
-    ContentType.LOCATION, ContentType.VENUE, ContentType.CONTACT, ContentType.DICE, ContentType.POLL,
-    ContentType.STORY, ContentType.PAID_MEDIA, ContentType.LIVE_PHOTO, ContentType.CHECKLIST,
-    ContentType.GAME, ContentType.GIVEAWAY, ContentType.UNKNOWN,
-})
+READER_CONTENT = frozenset(
+    {
+        ContentType.TEXT,
+        ContentType.PHOTO,
+        ContentType.STICKER,
+        ContentType.VOICE,
+        ContentType.VIDEO,
+        ContentType.VIDEO_NOTE,
+        ContentType.AUDIO,
+        ContentType.DOCUMENT,
+        ContentType.ANIMATION,
+        ContentType.LOCATION,
+        ContentType.VENUE,
+        ContentType.CONTACT,
+        ContentType.DICE,
+        ContentType.POLL,
+        ContentType.STORY,
+        ContentType.PAID_MEDIA,
+        ContentType.LIVE_PHOTO,
+        ContentType.CHECKLIST,
+        ContentType.GAME,
+        ContentType.GIVEAWAY,
+        ContentType.UNKNOWN,
+    }
+)
 _PHONE_TEXT = re.compile(r"\+?\d[\d\s().-]{6,20}\d")
 
 
@@ -77,8 +96,7 @@ async def anything_else(message: Message, state: FSMContext, bot: Bot, contacts:
             )
     else:
         note = _(
-            "This bot does not read messages and stores nothing you send. "
-            "Please use the buttons."
+            "This bot does not read messages and stores nothing you send. Please use the buttons."
         )
     screen = section_screen(HOME, contacts)
     await show(message, state, bot, Screen(f"{note}\n\n{screen.text}", screen.markup))

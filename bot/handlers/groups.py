@@ -4,6 +4,7 @@ Added to a group, or written to in one, it says so in one line and leaves. A cha
 (a post there would speak for the channel): the bot just leaves. Whatever fails here (no right to
 post, already removed) is ignored: leaving matters more than the line.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -21,7 +22,12 @@ GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
 PRESENT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.RESTRICTED)
 GONE = (ChatMemberStatus.LEFT, ChatMemberStatus.KICKED)
 # Service messages that come along with being added: my_chat_member already says the line.
-ARRIVAL = ("new_chat_members", "group_chat_created", "supergroup_chat_created", "migrate_from_chat_id")
+ARRIVAL = (
+    "new_chat_members",
+    "group_chat_created",
+    "supergroup_chat_created",
+    "migrate_from_chat_id",
+)
 
 
 class _RecentlyLeft:
@@ -35,7 +41,9 @@ class _RecentlyLeft:
     def add(self, chat_id: int) -> bool:
         """Note the chat; False if it was noted already (and still fresh)."""
         now = time.monotonic()
-        while self._chats and (len(self._chats) >= self.size or next(iter(self._chats.values())) < now - self.ttl):
+        while self._chats and (
+            len(self._chats) >= self.size or next(iter(self._chats.values())) < now - self.ttl
+        ):
             self._chats.popitem(last=False)
         if chat_id in self._chats:
             return False
@@ -61,7 +69,9 @@ def get_router() -> Router:
     left = _RecentlyLeft()
 
     async def group_message(message: Message, bot: Bot) -> None:
-        await _leave(bot, message.chat.id, message.chat.type, left, say=message.content_type not in ARRIVAL)
+        await _leave(
+            bot, message.chat.id, message.chat.type, left, say=message.content_type not in ARRIVAL
+        )
 
     async def channel_post(message: Message, bot: Bot) -> None:
         await _leave(bot, message.chat.id, message.chat.type, left, say=False)

@@ -1,4 +1,5 @@
 """The menu tree: one generic handler renders any section; /menu and /help."""
+
 from __future__ import annotations
 
 from aiogram import Bot, Router

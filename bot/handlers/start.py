@@ -1,4 +1,5 @@
 """/start, "who is asking?", and the language switch."""
+
 from __future__ import annotations
 
 from aiogram import Bot, F, Router
@@ -36,7 +37,9 @@ def language_screen(i18n: I18n) -> Screen:
     return Screen(text, keyboards.language_keyboard(available(i18n), i18n.current_locale))
 
 
-async def start(message: Message, state: FSMContext, bot: Bot, i18n: I18n, counter: Counter) -> None:
+async def start(
+    message: Message, state: FSMContext, bot: Bot, i18n: I18n, counter: Counter
+) -> None:
     # A new start forgets everything but the chosen language and the ids /erase needs.
     data = await state.get_data()
     keep = {k: data[k] for k in ("locale", "message_ids") if k in data}
@@ -66,7 +69,9 @@ async def choose_role(
     await show(query, state, bot, section_screen(HOME, contacts))
 
 
-async def ask_language(event: Message | CallbackQuery, state: FSMContext, bot: Bot, i18n: I18n) -> None:
+async def ask_language(
+    event: Message | CallbackQuery, state: FSMContext, bot: Bot, i18n: I18n
+) -> None:
     await state.set_state(Flow.choosing_language)
     await show(event, state, bot, language_screen(i18n))
 

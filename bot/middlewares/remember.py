@@ -3,6 +3,7 @@
 An outer middleware: it runs before any filter or handler, so text, commands, media, throttled
 messages and the /erase command itself are all remembered, and no handler has to think of it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable

@@ -5,6 +5,7 @@ never hangs; what still fails reaches the dispatcher's error handler (bot/errors
 A session middleware: `bot.session.middleware(RetryRequests())` covers every request the bot makes.
 getUpdates is left to aiogram's polling loop, which has its own backoff.
 """
+
 from __future__ import annotations
 
 import asyncio

@@ -9,6 +9,7 @@ Memory stays bounded: a bucket left alone for `burst / rate` seconds is full aga
 same as having none, so it is dropped; buckets sit in last-use order, so dropping is O(1) a call.
 `max_readers` caps the table even under a flood from many accounts (the least recent go first).
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -23,7 +24,7 @@ from aiogram.types import CallbackQuery, TelegramObject, User
 
 
 class _Bucket:
-    __slots__ = ("tokens", "stamp")
+    __slots__ = ("stamp", "tokens")
 
     def __init__(self, tokens: float, stamp: float) -> None:
         self.tokens, self.stamp = tokens, stamp

@@ -18,9 +18,11 @@ Two ways to run it:
 The update factories at the bottom (`message`, `command`, `callback`, ...) build plain dicts in
 the Bot API's shape; in-process tests can feed them to `aiogram.types.Update.model_validate`.
 """
+
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import itertools
 import json
@@ -63,38 +65,92 @@ POLL_CONFLICT = (
 )
 
 # Fields aiogram (and any client) sends JSON-encoded in a form.
-_JSON_FIELDS = frozenset({
-    "reply_markup", "commands", "scope", "message_ids", "allowed_updates", "entities",
-    "caption_entities", "link_preview_options", "reply_parameters", "media", "results",
-    "permissions", "menu_button",
-})
-_INT_FIELDS = frozenset({
-    "chat_id", "message_id", "offset", "limit", "timeout", "from_chat_id", "message_thread_id",
-    "cache_time", "reply_to_message_id", "user_id", "max_connections",
-})
-_BOOL_FIELDS = frozenset({
-    "protect_content", "disable_notification", "show_alert", "drop_pending_updates",
-    "disable_web_page_preview", "allow_sending_without_reply", "allow_paid_broadcast",
-    "revoke_messages",
-})
-_CHAT_ACTIONS = frozenset({
-    "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
-    "upload_document", "choose_sticker", "find_location", "record_video_note",
-    "upload_video_note",
-})
+_JSON_FIELDS = frozenset(
+    {
+        "reply_markup",
+        "commands",
+        "scope",
+        "message_ids",
+        "allowed_updates",
+        "entities",
+        "caption_entities",
+        "link_preview_options",
+        "reply_parameters",
+        "media",
+        "results",
+        "permissions",
+        "menu_button",
+    }
+)
+_INT_FIELDS = frozenset(
+    {
+        "chat_id",
+        "message_id",
+        "offset",
+        "limit",
+        "timeout",
+        "from_chat_id",
+        "message_thread_id",
+        "cache_time",
+        "reply_to_message_id",
+        "user_id",
+        "max_connections",
+    }
+)
+_BOOL_FIELDS = frozenset(
+    {
+        "protect_content",
+        "disable_notification",
+        "show_alert",
+        "drop_pending_updates",
+        "disable_web_page_preview",
+        "allow_sending_without_reply",
+        "allow_paid_broadcast",
+        "revoke_messages",
+    }
+)
+_CHAT_ACTIONS = frozenset(
+    {
+        "typing",
+        "upload_photo",
+        "record_video",
+        "upload_video",
+        "record_voice",
+        "upload_voice",
+        "upload_document",
+        "choose_sticker",
+        "find_location",
+        "record_video_note",
+        "upload_video_note",
+    }
+)
 _INLINE_BUTTON_ACTIONS = (
-    "url", "callback_data", "web_app", "login_url", "switch_inline_query",
-    "switch_inline_query_current_chat", "switch_inline_query_chosen_chat", "copy_text",
-    "callback_game", "pay",
+    "url",
+    "callback_data",
+    "web_app",
+    "login_url",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "copy_text",
+    "callback_game",
+    "pay",
 )
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")
 _LANGUAGE_CODE = re.compile(r"[a-z]{2}")
 _SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _TAG = re.compile(r"<[^>]*>")
-_SCOPES = frozenset({
-    "default", "all_private_chats", "all_group_chats", "all_chat_administrators", "chat",
-    "chat_administrators", "chat_member",
-})
+_SCOPES = frozenset(
+    {
+        "default",
+        "all_private_chats",
+        "all_group_chats",
+        "all_chat_administrators",
+        "chat",
+        "chat_administrators",
+        "chat_member",
+    }
+)
 # Update types Telegram leaves out unless asked for by name.
 _NOT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 
@@ -221,7 +277,7 @@ class BotApiStub:
 
     # ----------------------------------------------------------------- lifecycle
 
-    async def start(self) -> "BotApiStub":
+    async def start(self) -> BotApiStub:
         self._loop = asyncio.get_running_loop()
         self._new_update = asyncio.Event()
         self._closing = False
@@ -243,7 +299,7 @@ class BotApiStub:
             await self._runner.cleanup()
             self._runner = None
 
-    async def __aenter__(self) -> "BotApiStub":
+    async def __aenter__(self) -> BotApiStub:
         return await self.start()
 
     async def __aexit__(self, *exc: object) -> None:
@@ -276,8 +332,14 @@ class BotApiStub:
 
     push_update = push
 
-    def click(self, user: dict, button_text: str, *, chat_id: int | None = None,
-              message_id: int | None = None) -> dict:
+    def click(
+        self,
+        user: dict,
+        button_text: str,
+        *,
+        chat_id: int | None = None,
+        message_id: int | None = None,
+    ) -> dict:
         """Press the inline button labelled `button_text` on the newest bot message that has it
         (in `chat_id`, by default the user's private chat); returns the pushed update."""
         chat_id = user["id"] if chat_id is None else chat_id
@@ -289,8 +351,11 @@ class BotApiStub:
                     for button in row:
                         if button.get("text") == button_text and "callback_data" in button:
                             chat = self._chats[chat_id].chat
-                            return self.push(callback(user, msg["message_id"],
-                                                      button["callback_data"], chat=chat))
+                            return self.push(
+                                callback(
+                                    user, msg["message_id"], button["callback_data"], chat=chat
+                                )
+                            )
         raise LookupError(f"no inline button {button_text!r} in chat {chat_id}")
 
     def add_chat(self, chat: dict) -> None:
@@ -334,13 +399,19 @@ class BotApiStub:
 
     def calls_to(self, method: str, *, ok: bool | None = None) -> list[Call]:
         with self._lock:
-            return [c for c in self._calls if c.method.lower() == method.lower()
-                    and (ok is None or c.ok == ok)]
+            return [
+                c
+                for c in self._calls
+                if c.method.lower() == method.lower() and (ok is None or c.ok == ok)
+            ]
 
     def sent_texts(self, chat_id: int | None = None) -> list[str]:
         """The raw text of every successful sendMessage (to `chat_id` if given)."""
-        return [c.params.get("text", "") for c in self.calls_to("sendMessage", ok=True)
-                if chat_id is None or c.result["chat"]["id"] == chat_id]
+        return [
+            c.params.get("text", "")
+            for c in self.calls_to("sendMessage", ok=True)
+            if chat_id is None or c.result["chat"]["id"] == chat_id
+        ]
 
     def messages_in(self, chat_id: int) -> list[dict]:
         """The messages visible in the chat now (the user's and the bot's), as Bot API
@@ -366,9 +437,12 @@ class BotApiStub:
             src = self._sources.get((chat_id, message_id))
             if src is None:
                 return None
-            return {"text": src.text, "parse_mode": src.parse_mode,
-                    "protect_content": src.protect_content,
-                    "reply_markup": copy.deepcopy(src.reply_markup)}
+            return {
+                "text": src.text,
+                "parse_mode": src.parse_mode,
+                "protect_content": src.protect_content,
+                "reply_markup": copy.deepcopy(src.reply_markup),
+            }
 
     def deleted_in(self, chat_id: int) -> list[dict]:
         with self._lock:
@@ -404,8 +478,9 @@ class BotApiStub:
         with self._lock:
             self._calls.clear()
 
-    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0,
-                       interval: float = 0.01) -> Any:
+    async def wait_for(
+        self, predicate: Callable[[], Any], timeout: float = 5.0, interval: float = 0.01
+    ) -> Any:
         """Await until `predicate()` is truthy and return its value (TimeoutError otherwise)."""
         deadline = time.monotonic() + timeout
         while True:
@@ -416,13 +491,20 @@ class BotApiStub:
                 raise TimeoutError(self._timeout_message(predicate, timeout))
             await asyncio.sleep(interval)
 
-    async def wait_for_call(self, method: str, *, where: Callable[[Call], Any] | None = None,
-                            since: int = 0, timeout: float = 5.0) -> Call:
+    async def wait_for_call(
+        self,
+        method: str,
+        *,
+        where: Callable[[Call], Any] | None = None,
+        since: int = 0,
+        timeout: float = 5.0,
+    ) -> Call:
         """Await the first call of `method` at index >= `since` in `calls` matching `where`."""
         return await self.wait_for(lambda: self._find_call(method, where, since), timeout)
 
-    def _find_call(self, method: str, where: Callable[[Call], Any] | None,
-                   since: int) -> Call | None:
+    def _find_call(
+        self, method: str, where: Callable[[Call], Any] | None, since: int
+    ) -> Call | None:
         with self._lock:
             for call in self._calls[since:]:
                 if call.method.lower() == method.lower() and (where is None or where(call)):
@@ -438,10 +520,8 @@ class BotApiStub:
     def _wake(self) -> None:
         loop, event = self._loop, self._new_update
         if loop is not None and event is not None and not loop.is_closed():
-            try:
+            with contextlib.suppress(RuntimeError):  # the loop is shutting down
                 loop.call_soon_threadsafe(event.set)
-            except RuntimeError:  # the loop is shutting down
-                pass
 
     async def _not_found(self, request: web.Request) -> web.Response:
         return _error_response(ApiError(404, "Not Found"))
@@ -467,8 +547,10 @@ class BotApiStub:
                     request.transport.abort()
                 return web.Response(status=500)  # never reaches the client
             if fault.status is not None:
-                error = ApiError(fault.status, fault.description or _default_description(
-                    fault.status, fault.retry_after))
+                error = ApiError(
+                    fault.status,
+                    fault.description or _default_description(fault.status, fault.retry_after),
+                )
                 if fault.retry_after is not None:
                     error.parameters = {"retry_after": fault.retry_after}
                 self._record(method, params, error.status, description=error.description)
@@ -493,11 +575,19 @@ class BotApiStub:
                 queue.popleft()
             return fault
 
-    def _record(self, method: str, params: dict, status: int, *, result: Any = None,
-                description: str | None = None) -> None:
+    def _record(
+        self,
+        method: str,
+        params: dict,
+        status: int,
+        *,
+        result: Any = None,
+        description: str | None = None,
+    ) -> None:
         with self._lock:
-            self._calls.append(Call(method, copy.deepcopy(params), status,
-                                    copy.deepcopy(result), description))
+            self._calls.append(
+                Call(method, copy.deepcopy(params), status, copy.deepcopy(result), description)
+            )
 
     async def _dispatch(self, method: str, params: dict) -> Any:
         if method == "getupdates":
@@ -518,14 +608,15 @@ class BotApiStub:
             "getmycommands": self._get_my_commands,
             "deletemycommands": self._delete_my_commands,
             "setmydescription": self._set_my_description,
-            "getmydescription": lambda p: {"description": self._descriptions.get(
-                _language(p), "")},
+            "getmydescription": lambda p: {"description": self._descriptions.get(_language(p), "")},
             "setmyshortdescription": self._set_my_short_description,
-            "getmyshortdescription": lambda p: {"short_description": self._short_descriptions.get(
-                _language(p), "")},
+            "getmyshortdescription": lambda p: {
+                "short_description": self._short_descriptions.get(_language(p), "")
+            },
             "setmyname": self._set_my_name,
-            "getmyname": lambda p: {"name": self._names.get(_language(p),
-                                                            self.bot_user["first_name"])},
+            "getmyname": lambda p: {
+                "name": self._names.get(_language(p), self.bot_user["first_name"])
+            },
             "sendmessage": self._send_message,
             "editmessagetext": self._edit_message_text,
             "editmessagereplymarkup": self._edit_message_reply_markup,
@@ -614,8 +705,11 @@ class BotApiStub:
         allowed = p.get("allowed_updates")
         with self._lock:
             if self._webhook.get("url"):
-                raise ApiError(409, "Conflict: can't use getUpdates method while webhook is"
-                                    " active; use deleteWebhook to delete the webhook first")
+                raise ApiError(
+                    409,
+                    "Conflict: can't use getUpdates method while webhook is"
+                    " active; use deleteWebhook to delete the webhook first",
+                )
             if allowed is not None:
                 if not isinstance(allowed, list):
                     raise _bad("can't parse allowed_updates")
@@ -635,10 +729,8 @@ class BotApiStub:
             remaining = deadline - time.monotonic()
             if batch or self._closing or remaining <= 0:
                 return batch
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._new_update.wait(), remaining)
-            except asyncio.TimeoutError:
-                pass
 
     # ----------------------------------------------------------------- methods
 
@@ -673,8 +765,11 @@ class BotApiStub:
         return True
 
     def _get_webhook_info(self, p: dict) -> dict:
-        return {"url": self._webhook.get("url", ""), "has_custom_certificate": False,
-                "pending_update_count": len(self._updates)}
+        return {
+            "url": self._webhook.get("url", ""),
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
 
     @staticmethod
     def _scope_key(scope: Any, language_code: str) -> tuple[str, str]:
@@ -703,11 +798,14 @@ class BotApiStub:
             if not isinstance(command, str) or not _COMMAND.fullmatch(command):
                 raise _bad(f"BOT_COMMAND_INVALID: command {command!r} must be 1-32 of a-z, 0-9, _")
             if not isinstance(description, str) or not 1 <= len(description.strip()) <= 256:
-                raise _bad(f"BOT_COMMAND_DESCRIPTION_INVALID: the description of {command!r}"
-                           " must be 1-256 characters")
+                raise _bad(
+                    f"BOT_COMMAND_DESCRIPTION_INVALID: the description of {command!r}"
+                    " must be 1-256 characters"
+                )
         key = self._check_scope_and_language(p)
-        self._commands[key] = [{"command": c["command"], "description": c["description"]}
-                               for c in commands]
+        self._commands[key] = [
+            {"command": c["command"], "description": c["description"]} for c in commands
+        ]
         return True
 
     def _get_my_commands(self, p: dict) -> list[dict]:
@@ -721,18 +819,19 @@ class BotApiStub:
         self._check_scope_and_language({"language_code": p.get("language_code")})
         value = p.get(name) or ""
         if len(value) > limit:
-            raise _bad(f"{name.replace('_', ' ')} is too long: {len(value)} characters, at most"
-                       f" {limit}")
+            raise _bad(
+                f"{name.replace('_', ' ')} is too long: {len(value)} characters, at most {limit}"
+            )
         store[_language(p)] = value
         return True
 
     def _set_my_description(self, p: dict) -> bool:
-        return self._set_text_setting(p, "description", MAX_DESCRIPTION_LENGTH,
-                                      self._descriptions)
+        return self._set_text_setting(p, "description", MAX_DESCRIPTION_LENGTH, self._descriptions)
 
     def _set_my_short_description(self, p: dict) -> bool:
-        return self._set_text_setting(p, "short_description", MAX_SHORT_DESCRIPTION_LENGTH,
-                                      self._short_descriptions)
+        return self._set_text_setting(
+            p, "short_description", MAX_SHORT_DESCRIPTION_LENGTH, self._short_descriptions
+        )
 
     def _set_my_name(self, p: dict) -> bool:
         return self._set_text_setting(p, "name", 64, self._names)
@@ -745,8 +844,14 @@ class BotApiStub:
         if isinstance(raw, int):
             state = self._chats.get(raw)
         elif isinstance(raw, str) and raw.startswith("@"):
-            state = next((s for s in self._chats.values()
-                          if s.chat.get("username", "").lower() == raw[1:].lower()), None)
+            state = next(
+                (
+                    s
+                    for s in self._chats.values()
+                    if s.chat.get("username", "").lower() == raw[1:].lower()
+                ),
+                None,
+            )
         if state is None:
             raise _bad("chat not found")
         if state.chat["type"] == "private" and state.blocked:
@@ -761,8 +866,12 @@ class BotApiStub:
         now = time.monotonic()
         checks = []
         if self.flood_limit_per_chat_per_second:
-            checks.append((self._sent_at_chat.setdefault(chat_id, deque()),
-                           self.flood_limit_per_chat_per_second))
+            checks.append(
+                (
+                    self._sent_at_chat.setdefault(chat_id, deque()),
+                    self.flood_limit_per_chat_per_second,
+                )
+            )
         if self.flood_limit_per_second:
             checks.append((self._sent_at, self.flood_limit_per_second))
         for sent, limit in checks:
@@ -808,8 +917,9 @@ class BotApiStub:
         if "inline_keyboard" in markup:
             rows = markup["inline_keyboard"]
             if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
-                raise _bad("field \"inline_keyboard\" of the InlineKeyboardMarkup must be an"
-                           " Array of Arrays")
+                raise _bad(
+                    'field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays'
+                )
             count = 0
             for row in rows:
                 for button in row:
@@ -823,12 +933,14 @@ class BotApiStub:
         if "keyboard" in markup:
             rows = markup["keyboard"]
             if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
-                raise _bad("field \"keyboard\" of the ReplyKeyboardMarkup must be an Array of"
-                           " Arrays")
+                raise _bad('field "keyboard" of the ReplyKeyboardMarkup must be an Array of Arrays')
             for row in rows:
                 for button in row:
-                    text = button if isinstance(button, str) else (
-                        button.get("text") if isinstance(button, dict) else None)
+                    text = (
+                        button
+                        if isinstance(button, str)
+                        else (button.get("text") if isinstance(button, dict) else None)
+                    )
                     if not isinstance(text, str) or not text.strip():
                         raise _bad("keyboard button text must be non-empty")
             return markup
@@ -856,8 +968,7 @@ class BotApiStub:
             "text": visible,
         }
         if reply_to is not None:
-            msg["reply_to_message"] = {k: v for k, v in reply_to.items()
-                                       if k != "reply_to_message"}
+            msg["reply_to_message"] = {k: v for k, v in reply_to.items() if k != "reply_to_message"}
         if markup is not None and "inline_keyboard" in markup:
             msg["reply_markup"] = copy.deepcopy(markup)
         protect = bool(p.get("protect_content"))
@@ -865,7 +976,8 @@ class BotApiStub:
             msg["has_protected_content"] = True
         self._messages.setdefault(chat_id, {})[msg["message_id"]] = msg
         self._sources[(chat_id, msg["message_id"])] = _Source(
-            p["text"], p.get("parse_mode"), key, protect, copy.deepcopy(markup))
+            p["text"], p.get("parse_mode"), key, protect, copy.deepcopy(markup)
+        )
         return copy.deepcopy(msg)
 
     def _reply_target(self, p: dict, chat_id: int) -> dict | None:
@@ -934,8 +1046,10 @@ class BotApiStub:
             raise _bad(QUERY_TOO_OLD)
         text = p.get("text") or ""
         if len(text) > MAX_CALLBACK_ANSWER_LENGTH:
-            raise _bad(f"MESSAGE_TOO_LONG: callback answer text is {len(text)} characters, at"
-                       f" most {MAX_CALLBACK_ANSWER_LENGTH}")
+            raise _bad(
+                f"MESSAGE_TOO_LONG: callback answer text is {len(text)} characters, at"
+                f" most {MAX_CALLBACK_ANSWER_LENGTH}"
+            )
         url = p.get("url")
         if url and not str(url).startswith(("https://t.me/", "t.me/", "tg://")):
             raise _bad("URL_INVALID")
@@ -1016,9 +1130,13 @@ class BotApiStub:
             **copy.deepcopy(state.chat),
             "accent_color_id": 0,
             "max_reaction_count": 11,
-            "accepted_gift_types": {"unlimited_gifts": False, "limited_gifts": False,
-                                    "unique_gifts": False, "premium_subscription": False,
-                                    "gifts_from_channels": False},
+            "accepted_gift_types": {
+                "unlimited_gifts": False,
+                "limited_gifts": False,
+                "unique_gifts": False,
+                "premium_subscription": False,
+                "gifts_from_channels": False,
+            },
         }
 
 
@@ -1092,8 +1210,11 @@ async def _read_params(request: web.Request) -> dict[str, Any]:
             for name, value in form.items():
                 if isinstance(value, web.FileField):
                     data = value.file.read()
-                    params[name] = {"filename": value.filename,
-                                    "content_type": value.content_type, "size": len(data)}
+                    params[name] = {
+                        "filename": value.filename,
+                        "content_type": value.content_type,
+                        "size": len(data),
+                    }
                 else:
                     params[name] = value
     return {name: _decode(name, value) for name, value in params.items()}
@@ -1113,8 +1234,11 @@ def _default_description(status: int, retry_after: int | None) -> str:
 
 
 def _error_response(error: ApiError) -> web.Response:
-    body: dict[str, Any] = {"ok": False, "error_code": error.status,
-                            "description": error.description}
+    body: dict[str, Any] = {
+        "ok": False,
+        "error_code": error.status,
+        "description": error.description,
+    }
     if error.parameters:
         body["parameters"] = error.parameters
     return web.json_response(body, status=error.status)
@@ -1138,7 +1262,7 @@ class StubServerThread:
     def token(self) -> str:
         return self.stub.token
 
-    def start(self) -> "StubServerThread":
+    def start(self) -> StubServerThread:
         ready = threading.Event()
         failure: list[BaseException] = []
 
@@ -1175,7 +1299,7 @@ class StubServerThread:
             thread.join(10)
         self._thread = None
 
-    def __enter__(self) -> "StubServerThread":
+    def __enter__(self) -> StubServerThread:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -1186,8 +1310,9 @@ class StubServerThread:
             raise AttributeError(name)
         return getattr(self.stub, name)
 
-    def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0,
-                 interval: float = 0.02) -> Any:
+    def wait_for(
+        self, predicate: Callable[[], Any], timeout: float = 5.0, interval: float = 0.02
+    ) -> Any:
         """Block until `predicate()` is truthy and return its value (TimeoutError otherwise)."""
         deadline = time.monotonic() + timeout
         while True:
@@ -1198,8 +1323,14 @@ class StubServerThread:
                 raise TimeoutError(self.stub._timeout_message(predicate, timeout))
             time.sleep(interval)
 
-    def wait_for_call(self, method: str, *, where: Callable[[Call], Any] | None = None,
-                      since: int = 0, timeout: float = 5.0) -> Call:
+    def wait_for_call(
+        self,
+        method: str,
+        *,
+        where: Callable[[Call], Any] | None = None,
+        since: int = 0,
+        timeout: float = 5.0,
+    ) -> Call:
         """Block until a call of `method` at index >= `since` in `calls` matches `where`."""
         return self.wait_for(lambda: self.stub._find_call(method, where, since), timeout)
 
@@ -1216,11 +1347,24 @@ _query_ids = itertools.count(4_000_000_000_000_000_001)
 _file_ids = itertools.count(1)
 
 
-def user(id: int = 1001, first_name: str = "Ivan", *, last_name: str | None = None,
-         username: str | None = None, language_code: str | None = "ru") -> dict:
+def user(
+    id: int = 1001,
+    first_name: str = "Ivan",
+    *,
+    last_name: str | None = None,
+    username: str | None = None,
+    language_code: str | None = "ru",
+) -> dict:
     """A user dict; language_code=None leaves the field out, as Telegram may."""
-    return _user({"id": id, "first_name": first_name, "last_name": last_name,
-                  "username": username, "language_code": language_code})
+    return _user(
+        {
+            "id": id,
+            "first_name": first_name,
+            "last_name": last_name,
+            "username": username,
+            "language_code": language_code,
+        }
+    )
 
 
 def _user(u: dict) -> dict:
@@ -1239,8 +1383,9 @@ def private_chat(u: dict) -> dict:
     return chat
 
 
-def group_chat(id: int = -1001234567890, title: str = "Test group", *,
-               type: str = "supergroup") -> dict:
+def group_chat(
+    id: int = -1001234567890, title: str = "Test group", *, type: str = "supergroup"
+) -> dict:
     return {"id": id, "type": type, "title": title}
 
 
@@ -1248,8 +1393,7 @@ def _now() -> int:
     return int(time.time())
 
 
-def _base_message(u: dict, *, chat: dict | None, message_id: int | None,
-                  date: int | None) -> dict:
+def _base_message(u: dict, *, chat: dict | None, message_id: int | None, date: int | None) -> dict:
     return {
         "message_id": next(_message_ids) if message_id is None else message_id,
         "from": _user(u),
@@ -1267,8 +1411,15 @@ def _file(prefix: str) -> dict:
     return {"file_id": f"{prefix}-file-{n}", "file_unique_id": f"{prefix}{n}"}
 
 
-def message(u: dict, text: str, *, chat: dict | None = None, message_id: int | None = None,
-            date: int | None = None, entities: list[dict] | None = None) -> dict:
+def message(
+    u: dict,
+    text: str,
+    *,
+    chat: dict | None = None,
+    message_id: int | None = None,
+    date: int | None = None,
+    entities: list[dict] | None = None,
+) -> dict:
     """A text message from `u`, in their private chat unless `chat` is given."""
     msg = _base_message(u, chat=chat, message_id=message_id, date=date)
     msg["text"] = text
@@ -1277,21 +1428,40 @@ def message(u: dict, text: str, *, chat: dict | None = None, message_id: int | N
     return _update("message", msg)
 
 
-def command(u: dict, text: str = "/start", *, chat: dict | None = None,
-            message_id: int | None = None, date: int | None = None) -> dict:
+def command(
+    u: dict,
+    text: str = "/start",
+    *,
+    chat: dict | None = None,
+    message_id: int | None = None,
+    date: int | None = None,
+) -> dict:
     """A command message ("/start", "/start payload", "/help@bot"), with its bot_command entity."""
     name = text.split(maxsplit=1)[0]
-    return message(u, text, chat=chat, message_id=message_id, date=date,
-                   entities=[{"type": "bot_command", "offset": 0, "length": len(name)}])
+    return message(
+        u,
+        text,
+        chat=chat,
+        message_id=message_id,
+        date=date,
+        entities=[{"type": "bot_command", "offset": 0, "length": len(name)}],
+    )
 
 
 def group_message(u: dict, text: str, chat: dict | None = None, **kwargs: Any) -> dict:
     return message(u, text, chat=chat or group_chat(), **kwargs)
 
 
-def callback(u: dict, message_id: int, data: str, *, chat: dict | None = None,
-             message: dict | None = None, id: str | None = None,
-             bot: dict | None = None) -> dict:
+def callback(
+    u: dict,
+    message_id: int,
+    data: str,
+    *,
+    chat: dict | None = None,
+    message: dict | None = None,
+    id: str | None = None,
+    bot: dict | None = None,
+) -> dict:
     """A press of an inline button with `data` on message `message_id`. The stub replaces the
     message with its current stored copy; `message` gives one for in-process use."""
     shown = message or {
@@ -1302,17 +1472,26 @@ def callback(u: dict, message_id: int, data: str, *, chat: dict | None = None,
         "text": "",
     }
     chat_id = shown["chat"]["id"]
-    return _update("callback_query", {
-        "id": id or str(next(_query_ids)),
-        "from": _user(u),
-        "message": shown,
-        "chat_instance": str(abs(chat_id) * 7919 + 13),
-        "data": data,
-    })
+    return _update(
+        "callback_query",
+        {
+            "id": id or str(next(_query_ids)),
+            "from": _user(u),
+            "message": shown,
+            "chat_instance": str(abs(chat_id) * 7919 + 13),
+            "data": data,
+        },
+    )
 
 
-def photo(u: dict, *, caption: str | None = None, chat: dict | None = None,
-          message_id: int | None = None, date: int | None = None) -> dict:
+def photo(
+    u: dict,
+    *,
+    caption: str | None = None,
+    chat: dict | None = None,
+    message_id: int | None = None,
+    date: int | None = None,
+) -> dict:
     msg = _base_message(u, chat=chat, message_id=message_id, date=date)
     base = _file("photo")
     msg["photo"] = [
@@ -1324,55 +1503,112 @@ def photo(u: dict, *, caption: str | None = None, chat: dict | None = None,
     return _update("message", msg)
 
 
-def sticker(u: dict, emoji: str = "👍", *, chat: dict | None = None,
-            message_id: int | None = None, date: int | None = None) -> dict:
+def sticker(
+    u: dict,
+    emoji: str = "👍",
+    *,
+    chat: dict | None = None,
+    message_id: int | None = None,
+    date: int | None = None,
+) -> dict:
     msg = _base_message(u, chat=chat, message_id=message_id, date=date)
-    msg["sticker"] = {**_file("sticker"), "type": "regular", "width": 512, "height": 512,
-                      "is_animated": False, "is_video": False, "emoji": emoji,
-                      "set_name": "StubStickers", "file_size": 23000}
+    msg["sticker"] = {
+        **_file("sticker"),
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": False,
+        "is_video": False,
+        "emoji": emoji,
+        "set_name": "StubStickers",
+        "file_size": 23000,
+    }
     return _update("message", msg)
 
 
-def location(u: dict, latitude: float = 50.4501, longitude: float = 30.5234, *,
-             chat: dict | None = None, message_id: int | None = None,
-             date: int | None = None) -> dict:
+def location(
+    u: dict,
+    latitude: float = 50.4501,
+    longitude: float = 30.5234,
+    *,
+    chat: dict | None = None,
+    message_id: int | None = None,
+    date: int | None = None,
+) -> dict:
     msg = _base_message(u, chat=chat, message_id=message_id, date=date)
     msg["location"] = {"latitude": latitude, "longitude": longitude}
     return _update("message", msg)
 
 
-def contact(u: dict, phone_number: str = "+70000000000", *, chat: dict | None = None,
-            message_id: int | None = None, date: int | None = None) -> dict:
+def contact(
+    u: dict,
+    phone_number: str = "+70000000000",
+    *,
+    chat: dict | None = None,
+    message_id: int | None = None,
+    date: int | None = None,
+) -> dict:
     """The user shares their own contact (the reply-keyboard "share phone" button)."""
     msg = _base_message(u, chat=chat, message_id=message_id, date=date)
-    msg["contact"] = {"phone_number": phone_number, "first_name": u["first_name"],
-                      "user_id": u["id"]}
+    msg["contact"] = {
+        "phone_number": phone_number,
+        "first_name": u["first_name"],
+        "user_id": u["id"],
+    }
     if u.get("last_name"):
         msg["contact"]["last_name"] = u["last_name"]
     return _update("message", msg)
 
 
-def voice(u: dict, duration: int = 3, *, chat: dict | None = None,
-          message_id: int | None = None, date: int | None = None) -> dict:
+def voice(
+    u: dict,
+    duration: int = 3,
+    *,
+    chat: dict | None = None,
+    message_id: int | None = None,
+    date: int | None = None,
+) -> dict:
     msg = _base_message(u, chat=chat, message_id=message_id, date=date)
-    msg["voice"] = {**_file("voice"), "duration": duration, "mime_type": "audio/ogg",
-                    "file_size": 4000 * duration}
+    msg["voice"] = {
+        **_file("voice"),
+        "duration": duration,
+        "mime_type": "audio/ogg",
+        "file_size": 4000 * duration,
+    }
     return _update("message", msg)
 
 
-def document(u: dict, file_name: str = "document.pdf", mime_type: str = "application/pdf", *,
-             caption: str | None = None, chat: dict | None = None,
-             message_id: int | None = None, date: int | None = None) -> dict:
+def document(
+    u: dict,
+    file_name: str = "document.pdf",
+    mime_type: str = "application/pdf",
+    *,
+    caption: str | None = None,
+    chat: dict | None = None,
+    message_id: int | None = None,
+    date: int | None = None,
+) -> dict:
     msg = _base_message(u, chat=chat, message_id=message_id, date=date)
-    msg["document"] = {**_file("doc"), "file_name": file_name, "mime_type": mime_type,
-                       "file_size": 34567}
+    msg["document"] = {
+        **_file("doc"),
+        "file_name": file_name,
+        "mime_type": mime_type,
+        "file_size": 34567,
+    }
     if caption is not None:
         msg["caption"] = caption
     return _update("message", msg)
 
 
-def edited_message(u: dict, message_id: int, text: str, *, chat: dict | None = None,
-                   date: int | None = None, edit_date: int | None = None) -> dict:
+def edited_message(
+    u: dict,
+    message_id: int,
+    text: str,
+    *,
+    chat: dict | None = None,
+    date: int | None = None,
+    edit_date: int | None = None,
+) -> dict:
     msg = _base_message(u, chat=chat, message_id=message_id, date=date)
     msg["text"] = text
     msg["edit_date"] = _now() if edit_date is None else edit_date
@@ -1384,27 +1620,45 @@ def _member(who: dict, status: str) -> dict:
     if status == "kicked":
         member["until_date"] = 0
     elif status == "administrator":
-        member.update({
-            "can_be_edited": False, "is_anonymous": False, "can_manage_chat": True,
-            "can_delete_messages": True, "can_manage_video_chats": False,
-            "can_restrict_members": False, "can_promote_members": False,
-            "can_change_info": False, "can_invite_users": True, "can_post_stories": False,
-            "can_edit_stories": False, "can_delete_stories": False,
-            "can_send_welcome_messages": False,
-        })
+        member.update(
+            {
+                "can_be_edited": False,
+                "is_anonymous": False,
+                "can_manage_chat": True,
+                "can_delete_messages": True,
+                "can_manage_video_chats": False,
+                "can_restrict_members": False,
+                "can_promote_members": False,
+                "can_change_info": False,
+                "can_invite_users": True,
+                "can_post_stories": False,
+                "can_edit_stories": False,
+                "can_delete_stories": False,
+                "can_send_welcome_messages": False,
+            }
+        )
     return member
 
 
-def my_chat_member(u: dict, chat: dict | None = None, *, old_status: str = "left",
-                   new_status: str = "member", bot: dict | None = None,
-                   date: int | None = None) -> dict:
+def my_chat_member(
+    u: dict,
+    chat: dict | None = None,
+    *,
+    old_status: str = "left",
+    new_status: str = "member",
+    bot: dict | None = None,
+    date: int | None = None,
+) -> dict:
     """The bot's own membership changes, done by `u`: by default the bot is added to a group.
     In a private chat, new_status="kicked" means the user blocked the bot."""
     the_bot = bot or BOT_USER
-    return _update("my_chat_member", {
-        "chat": dict(chat) if chat is not None else group_chat(),
-        "from": _user(u),
-        "date": _now() if date is None else date,
-        "old_chat_member": _member(the_bot, old_status),
-        "new_chat_member": _member(the_bot, new_status),
-    })
+    return _update(
+        "my_chat_member",
+        {
+            "chat": dict(chat) if chat is not None else group_chat(),
+            "from": _user(u),
+            "date": _now() if date is None else date,
+            "old_chat_member": _member(the_bot, old_status),
+            "new_chat_member": _member(the_bot, new_status),
+        },
+    )

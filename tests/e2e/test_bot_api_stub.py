@@ -1,4 +1,5 @@
 """The Bot API stand-in is as strict as Telegram, and aiogram itself talks to it."""
+
 from __future__ import annotations
 
 import asyncio
@@ -57,8 +58,7 @@ BORIS = user(502, "Борис", language_code=None)
 
 def make_bot(api: BotApiStub, token: str | None = None) -> Bot:
     session = AiohttpSession(api=TelegramAPIServer.from_base(api.url), timeout=5)
-    return Bot(token or api.token, session=session,
-               default=DefaultBotProperties(parse_mode="HTML"))
+    return Bot(token or api.token, session=session, default=DefaultBotProperties(parse_mode="HTML"))
 
 
 @pytest.fixture
@@ -82,9 +82,11 @@ async def tg(api: BotApiStub) -> AsyncIterator[Bot]:
 
 
 def keyboard(*pairs: tuple[str, str]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup(inline_keyboard=[
-        [InlineKeyboardButton(text=text, callback_data=data)] for text, data in pairs
-    ])
+    return InlineKeyboardMarkup(
+        inline_keyboard=[
+            [InlineKeyboardButton(text=text, callback_data=data)] for text, data in pairs
+        ]
+    )
 
 
 async def test_get_me_and_unknown_method(api: BotApiStub, tg: Bot) -> None:
@@ -110,8 +112,12 @@ async def test_wrong_token_is_unauthorized(api: BotApiStub) -> None:
 
 async def test_send_message_returns_a_full_message(api: BotApiStub, tg: Bot) -> None:
     api.push(command(ALICE, "/start"))
-    sent = await tg.send_message(ALICE["id"], "<b>Hello</b> &amp; welcome",
-                                 reply_markup=keyboard(("Next", "next")), protect_content=True)
+    sent = await tg.send_message(
+        ALICE["id"],
+        "<b>Hello</b> &amp; welcome",
+        reply_markup=keyboard(("Next", "next")),
+        protect_content=True,
+    )
     assert isinstance(sent, Message)
     assert sent.text == "Hello & welcome"
     assert sent.chat.id == ALICE["id"] and sent.chat.type == "private"
@@ -133,8 +139,18 @@ async def test_unknown_chat_is_not_found(api: BotApiStub, tg: Bot) -> None:
         await tg.send_message(777, "hi")
 
 
-@pytest.mark.parametrize("text", ["<b>open", "<div>x</div>", "a < b", "Tom & Jerry",
-                                  "&nbsp;", '<span class="x">s</span>', "<br/>"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<b>open",
+        "<div>x</div>",
+        "a < b",
+        "Tom & Jerry",
+        "&nbsp;",
+        '<span class="x">s</span>',
+        "<br/>",
+    ],
+)
 async def test_bad_html_is_refused(api: BotApiStub, tg: Bot, text: str) -> None:
     api.add_chat({"id": ALICE["id"], "type": "private", "first_name": "Alice"})
     with pytest.raises(TelegramBadRequest, match="can't parse entities"):
@@ -166,37 +182,55 @@ async def test_callback_data_is_at_most_64_bytes(api: BotApiStub, tg: Bot) -> No
 
 async def test_inline_buttons_are_checked(api: BotApiStub, tg: Bot) -> None:
     api.push(message(ALICE, "hi"))
-    good = InlineKeyboardMarkup(inline_keyboard=[[
-        InlineKeyboardButton(text="Site", url="https://example.org/x"),
-        InlineKeyboardButton(text="Chat", url="tg://resolve?domain=example"),
-    ]])
+    good = InlineKeyboardMarkup(
+        inline_keyboard=[
+            [
+                InlineKeyboardButton(text="Site", url="https://example.org/x"),
+                InlineKeyboardButton(text="Chat", url="tg://resolve?domain=example"),
+            ]
+        ]
+    )
     await tg.send_message(ALICE["id"], "links", reply_markup=good)
     for bad_url in ("ftp://example.org", "javascript:alert(1)", "https://"):
-        markup = InlineKeyboardMarkup(inline_keyboard=[[
-            InlineKeyboardButton(text="X", url=bad_url)]])
+        markup = InlineKeyboardMarkup(
+            inline_keyboard=[[InlineKeyboardButton(text="X", url=bad_url)]]
+        )
         with pytest.raises(TelegramBadRequest, match="URL"):
             await tg.send_message(ALICE["id"], "no", reply_markup=markup)
     with pytest.raises(TelegramBadRequest, match="non-empty"):
         await tg.send_message(ALICE["id"], "no", reply_markup=keyboard(("", "d")))
     with pytest.raises(TelegramBadRequest, match="text buttons are unallowed"):
-        await tg.send_message(ALICE["id"], "no", reply_markup=InlineKeyboardMarkup(
-            inline_keyboard=[[InlineKeyboardButton(text="bare")]]))
+        await tg.send_message(
+            ALICE["id"],
+            "no",
+            reply_markup=InlineKeyboardMarkup(
+                inline_keyboard=[[InlineKeyboardButton(text="bare")]]
+            ),
+        )
 
 
 async def test_identical_edit_is_not_modified(api: BotApiStub, tg: Bot) -> None:
     api.push(message(ALICE, "hi"))
     sent = await tg.send_message(ALICE["id"], "<b>Step 1</b>", reply_markup=keyboard(("Go", "g")))
     with pytest.raises(TelegramBadRequest, match="message is not modified"):
-        await tg.edit_message_text("<b>Step 1</b>", chat_id=ALICE["id"],
-                                   message_id=sent.message_id, reply_markup=keyboard(("Go", "g")))
+        await tg.edit_message_text(
+            "<b>Step 1</b>",
+            chat_id=ALICE["id"],
+            message_id=sent.message_id,
+            reply_markup=keyboard(("Go", "g")),
+        )
     # Same words, other formatting: a change.
-    edited = await tg.edit_message_text("<i>Step 1</i>", chat_id=ALICE["id"],
-                                        message_id=sent.message_id,
-                                        reply_markup=keyboard(("Go", "g")))
+    edited = await tg.edit_message_text(
+        "<i>Step 1</i>",
+        chat_id=ALICE["id"],
+        message_id=sent.message_id,
+        reply_markup=keyboard(("Go", "g")),
+    )
     assert edited.edit_date is not None
     # Same text, keyboard dropped: a change too, and the keyboard is gone.
-    edited = await tg.edit_message_text("<i>Step 1</i>", chat_id=ALICE["id"],
-                                        message_id=sent.message_id)
+    edited = await tg.edit_message_text(
+        "<i>Step 1</i>", chat_id=ALICE["id"], message_id=sent.message_id
+    )
     assert edited.reply_markup is None
     assert "reply_markup" not in api.message(ALICE["id"], sent.message_id)
     with pytest.raises(TelegramBadRequest, match="message to edit not found"):
@@ -211,10 +245,12 @@ async def test_edit_reply_markup(api: BotApiStub, tg: Bot) -> None:
     api.push(message(ALICE, "hi"))
     sent = await tg.send_message(ALICE["id"], "menu", reply_markup=keyboard(("A", "a")))
     with pytest.raises(TelegramBadRequest, match="not modified"):
-        await tg.edit_message_reply_markup(chat_id=ALICE["id"], message_id=sent.message_id,
-                                           reply_markup=keyboard(("A", "a")))
-    done = await tg.edit_message_reply_markup(chat_id=ALICE["id"], message_id=sent.message_id,
-                                              reply_markup=keyboard(("B", "b")))
+        await tg.edit_message_reply_markup(
+            chat_id=ALICE["id"], message_id=sent.message_id, reply_markup=keyboard(("A", "a"))
+        )
+    done = await tg.edit_message_reply_markup(
+        chat_id=ALICE["id"], message_id=sent.message_id, reply_markup=keyboard(("B", "b"))
+    )
     assert done.reply_markup.inline_keyboard[0][0].text == "B"
     assert api.messages_in(ALICE["id"])[-1]["reply_markup"]["inline_keyboard"][0][0]["text"] == "B"
 
@@ -240,8 +276,14 @@ async def test_injected_429_and_403(api: BotApiStub, tg: Bot) -> None:
 
 async def test_blocked_user_gets_403(api: BotApiStub, tg: Bot) -> None:
     api.push(message(ALICE, "hi"))
-    api.push(my_chat_member(ALICE, {"id": ALICE["id"], "type": "private", "first_name": "Alice"},
-                            old_status="member", new_status="kicked"))
+    api.push(
+        my_chat_member(
+            ALICE,
+            {"id": ALICE["id"], "type": "private", "first_name": "Alice"},
+            old_status="member",
+            new_status="kicked",
+        )
+    )
     with pytest.raises(TelegramForbiddenError, match="bot was blocked by the user"):
         await tg.send_message(ALICE["id"], "x")
     api.push(command(ALICE, "/start"))  # writing again means unblocked
@@ -310,8 +352,9 @@ async def test_delete_messages_of_the_user(api: BotApiStub, tg: Bot) -> None:
     mine = api.push(message(ALICE, "my secret"))["message"]["message_id"]
     reply = await tg.send_message(ALICE["id"], "answer")
     old = api.push(message(ALICE, "old", date=int(time.time()) - 49 * 3600))
-    assert await tg.delete_messages(ALICE["id"], [mine, reply.message_id, 999,
-                                                  old["message"]["message_id"]])
+    assert await tg.delete_messages(
+        ALICE["id"], [mine, reply.message_id, 999, old["message"]["message_id"]]
+    )
     assert [m["text"] for m in api.messages_in(ALICE["id"])] == ["old"]
     assert {m["text"] for m in api.deleted_in(ALICE["id"])} == {"my secret", "answer"}
     with pytest.raises(TelegramBadRequest, match="message can't be deleted"):
@@ -349,22 +392,25 @@ async def test_callback_query_is_answered_once(api: BotApiStub, tg: Bot) -> None
 
 
 async def test_commands_and_descriptions(api: BotApiStub, tg: Bot) -> None:
-    assert await tg.set_my_commands([BotCommand(command="start", description="Begin")],
-                                    language_code="ru")
+    assert await tg.set_my_commands(
+        [BotCommand(command="start", description="Begin")], language_code="ru"
+    )
     assert api.commands("ru") == [{"command": "start", "description": "Begin"}]
     assert [c.command for c in await tg.get_my_commands(language_code="ru")] == ["start"]
-    for bad in (BotCommand(command="Start", description="x"),
-                BotCommand(command="a" * 33, description="x"),
-                BotCommand(command="help", description=""),
-                BotCommand(command="help", description="x" * 257)):
+    for bad in (
+        BotCommand(command="Start", description="x"),
+        BotCommand(command="a" * 33, description="x"),
+        BotCommand(command="help", description=""),
+        BotCommand(command="help", description="x" * 257),
+    ):
         with pytest.raises(TelegramBadRequest, match="BOT_COMMAND"):
             await tg.set_my_commands([bad])
     with pytest.raises(TelegramBadRequest, match="too many"):
-        await tg.set_my_commands([BotCommand(command=f"c{i}", description="d")
-                                  for i in range(101)])
+        await tg.set_my_commands([BotCommand(command=f"c{i}", description="d") for i in range(101)])
     with pytest.raises(TelegramBadRequest, match="language code"):
-        await tg.set_my_commands([BotCommand(command="start", description="d")],
-                                 language_code="rus")
+        await tg.set_my_commands(
+            [BotCommand(command="start", description="d")], language_code="rus"
+        )
     assert await tg.set_my_description("d" * 512, language_code="uk")
     assert api.description("uk") == "d" * 512
     with pytest.raises(TelegramBadRequest, match="too long"):
@@ -395,27 +441,51 @@ async def test_groups_chat_actions_and_get_chat(api: BotApiStub, tg: Bot) -> Non
 
 def test_every_factory_makes_a_valid_update() -> None:
     updates = [
-        message(ALICE, "hi"), command(BORIS, "/start ref"), callback(ALICE, 5, "x"),
-        photo(ALICE, caption="c"), sticker(ALICE), location(ALICE), contact(ALICE),
-        voice(ALICE), document(ALICE), edited_message(ALICE, 3, "fixed"),
-        my_chat_member(ALICE), group_message(BORIS, "hey"),
+        message(ALICE, "hi"),
+        command(BORIS, "/start ref"),
+        callback(ALICE, 5, "x"),
+        photo(ALICE, caption="c"),
+        sticker(ALICE),
+        location(ALICE),
+        contact(ALICE),
+        voice(ALICE),
+        document(ALICE),
+        edited_message(ALICE, 3, "fixed"),
+        my_chat_member(ALICE),
+        group_message(BORIS, "hey"),
         my_chat_member(ALICE, group_chat(), old_status="member", new_status="administrator"),
         my_chat_member(ALICE, group_chat(), old_status="member", new_status="kicked"),
     ]
     kinds = [Update.model_validate(u).event_type for u in updates]
-    assert kinds == ["message", "message", "callback_query", "message", "message", "message",
-                     "message", "message", "message", "edited_message", "my_chat_member",
-                     "message", "my_chat_member", "my_chat_member"]
+    assert kinds == [
+        "message",
+        "message",
+        "callback_query",
+        "message",
+        "message",
+        "message",
+        "message",
+        "message",
+        "message",
+        "edited_message",
+        "my_chat_member",
+        "message",
+        "my_chat_member",
+        "my_chat_member",
+    ]
     assert "language_code" not in message(BORIS, "x")["message"]["from"]
     assert json.loads(json.dumps(updates)) == updates  # plain data
 
 
 def test_thread_mode_serves_plain_http_and_waits() -> None:
     with StubServerThread() as api:
+
         def call(method: str, body: dict) -> tuple[int, dict]:
             request = urllib.request.Request(
-                f"{api.url}/bot{api.token}/{method}", data=json.dumps(body).encode(),
-                headers={"Content-Type": "application/json"})
+                f"{api.url}/bot{api.token}/{method}",
+                data=json.dumps(body).encode(),
+                headers={"Content-Type": "application/json"},
+            )
             try:
                 with urllib.request.urlopen(request, timeout=5) as response:
                     return response.status, json.loads(response.read())
@@ -425,16 +495,21 @@ def test_thread_mode_serves_plain_http_and_waits() -> None:
         api.push(command(ALICE, "/start"))
         status, body = call("getUpdates", {"timeout": 1})
         assert status == 200 and body["result"][0]["message"]["text"] == "/start"
-        status, body = call("sendMessage", {"chat_id": ALICE["id"], "text": "<b>hi</b>",
-                                            "parse_mode": "HTML"})
+        status, body = call(
+            "sendMessage", {"chat_id": ALICE["id"], "text": "<b>hi</b>", "parse_mode": "HTML"}
+        )
         assert status == 200 and body["result"]["text"] == "hi"
         assert api.wait_for_call("sendMessage", timeout=1).params["chat_id"] == ALICE["id"]
-        status, body = call("sendMessage", {"chat_id": ALICE["id"], "text": "<x>",
-                                            "parse_mode": "HTML"})
+        status, body = call(
+            "sendMessage", {"chat_id": ALICE["id"], "text": "<x>", "parse_mode": "HTML"}
+        )
         assert status == 400 and body["description"].startswith(
-            "Bad Request: can't parse entities:")
-        assert call("nope", {}) == (404, {"ok": False, "error_code": 404,
-                                          "description": "Not Found: method not found"})
+            "Bad Request: can't parse entities:"
+        )
+        assert call("nope", {}) == (
+            404,
+            {"ok": False, "error_code": 404, "description": "Not Found: method not found"},
+        )
         with pytest.raises(TimeoutError):
             api.wait_for(lambda: api.calls_to("deleteMessage"), timeout=0.1)
         assert len(api.messages_in(ALICE["id"])) == 2
@@ -457,14 +532,16 @@ async def test_aiogram_polling_round_trip(api: BotApiStub, tg: Bot) -> None:
         await query.message.edit_text("<b>Art. 13</b>: humane treatment")
         await query.answer()
 
-    polling = asyncio.create_task(dp.start_polling(tg, handle_signals=False, polling_timeout=5,
-                                                   close_bot_session=False))
+    polling = asyncio.create_task(
+        dp.start_polling(tg, handle_signals=False, polling_timeout=5, close_bot_session=False)
+    )
     try:
         api.push(command(ALICE, "/start"))
         await api.wait_for(lambda: api.last_bot_message(ALICE["id"]))
         api.click(ALICE, "Rights")
-        await api.wait_for(lambda: not api.unanswered_callback_queries()
-                           and api.calls_to("answerCallbackQuery"))
+        await api.wait_for(
+            lambda: not api.unanswered_callback_queries() and api.calls_to("answerCallbackQuery")
+        )
         shown = api.last_bot_message(ALICE["id"])
         assert shown["text"] == "Art. 13: humane treatment" and "reply_markup" not in shown
         await api.wait_for(lambda: not api.pending_updates())  # confirmed by the offset

@@ -8,6 +8,7 @@ of replies and is not counted; /erase empties the chat; shutdown takes under 5 s
 code 0 and the counts on disk; and no file the bot wrote and nothing it printed holds a reader's
 id, name, username, phone number or words.
 """
+
 from __future__ import annotations
 
 import os
@@ -47,7 +48,16 @@ url = "https://example.org/signal"
 """
 
 # Personal data the readers give away; none of it may reach a file or the bot's output.
-NAMES = ["Ekaterina", "Mykola", "Svetlana", "Dmitriy", "Oleksandra", "Vsevolod", "Zinaida", "Yaroslav"]
+NAMES = [
+    "Ekaterina",
+    "Mykola",
+    "Svetlana",
+    "Dmitriy",
+    "Oleksandra",
+    "Vsevolod",
+    "Zinaida",
+    "Yaroslav",
+]
 LANGS = ["ru", "uk", "en", "ko", None, "ru-RU", "pt-BR", "uk"]
 SECRET_TEXT = "where is my son Alexei Petrov"
 PHONE_TEXT = "+7 916 765-43-21"
@@ -82,7 +92,9 @@ def stub() -> Iterator[api.StubServerThread]:
 
 
 @pytest.fixture
-def bot_process(stub: api.StubServerThread, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
+def bot_process(
+    stub: api.StubServerThread, tmp_path: Path
+) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
     (tmp_path / "contacts.toml").write_text(CONTACTS, encoding="utf-8")
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -126,7 +138,14 @@ class Conversation:
                 "sendMessage", since=since, where=lambda c: c.params.get("chat_id") == reader.chat
             )
         else:
-            self.stub.wait_for(lambda: not any(u["update_id"] == delivered["update_id"] for u in self.stub.pending_updates()))
+            self.stub.wait_for(
+                lambda: (
+                    not any(
+                        u["update_id"] == delivered["update_id"]
+                        for u in self.stub.pending_updates()
+                    )
+                )
+            )
             time.sleep(0.15)
         return delivered
 
@@ -153,14 +172,23 @@ class Conversation:
         return [b["callback_data"] for row in rows for b in row if "callback_data" in b]
 
 
-def test_the_bot_as_operators_run_it(stub: api.StubServerThread, bot_process, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_bot_as_operators_run_it(
+    stub: api.StubServerThread, bot_process, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     process, output = bot_process
     started = time.monotonic()
     stub.wait_for_call("getMe", timeout=20)  # start_polling's first call; updates wait in the queue
     print(f"polling after {time.monotonic() - started:.1f} s")
     talk = Conversation(stub)
     readers = [
-        Reader(api.user(5550001001 + i * 7, NAMES[i], username=f"{NAMES[i].lower()}_secret", language_code=LANGS[i]))
+        Reader(
+            api.user(
+                5550001001 + i * 7,
+                NAMES[i],
+                username=f"{NAMES[i].lower()}_secret",
+                language_code=LANGS[i],
+            )
+        )
         for i in range(len(NAMES))
     ]
 
@@ -183,7 +211,9 @@ def test_the_bot_as_operators_run_it(stub: api.StubServerThread, bot_process, tm
     turn = 0
     while queue:
         data = queue.pop(0)
-        reader = min(readers[turn % len(readers):] + readers[: turn % len(readers)], key=lambda r: r.take())
+        reader = min(
+            readers[turn % len(readers) :] + readers[: turn % len(readers)], key=lambda r: r.take()
+        )
         turn += 1
         talk.press(reader, data)
         for found in talk.buttons(reader):
@@ -217,7 +247,9 @@ def test_the_bot_as_operators_run_it(stub: api.StubServerThread, bot_process, tm
     for call in (location, contact, phone):
         chat = call["message"]["chat"]["id"]
         gone = {m["message_id"] for m in stub.deleted_in(chat)}
-        assert call["message"]["message_id"] in gone, "a location or phone number is deleted at once"
+        assert call["message"]["message_id"] in gone, (
+            "a location or phone number is deleted at once"
+        )
 
     # -- Telegram says "later", or drops the connection: the reply still arrives ----------------
     stub.fail_next("sendMessage", 429, retry_after=1)
@@ -230,7 +262,11 @@ def test_the_bot_as_operators_run_it(stub: api.StubServerThread, bot_process, tm
     since = len(stub.calls)
     stub.push(api.my_chat_member(r[6].user, group, new_status="member"))
     stub.wait_for_call("leaveChat", since=since)
-    lines = [c for c in stub.calls_to("sendMessage", ok=True)[-3:] if c.params.get("chat_id") == group["id"]]
+    lines = [
+        c
+        for c in stub.calls_to("sendMessage", ok=True)[-3:]
+        if c.params.get("chat_id") == group["id"]
+    ]
     assert len(lines) == 1 and "reply_markup" not in lines[0].params
     other_group = api.group_chat(-1001111111111, "Another", type="group")
     stub.add_chat(other_group)
@@ -252,7 +288,11 @@ def test_the_bot_as_operators_run_it(stub: api.StubServerThread, bot_process, tm
     talk.send(calm, api.command(calm.user, "/menu"))
     stub.wait_for(lambda: not stub.pending_updates(), timeout=10)
     time.sleep(0.5)
-    greetings = [c for c in stub.calls[since:] if c.method == "sendMessage" and c.params.get("chat_id") == flooder.chat]
+    greetings = [
+        c
+        for c in stub.calls[since:]
+        if c.method == "sendMessage" and c.params.get("chat_id") == flooder.chat
+    ]
     assert 1 <= len(greetings) <= BURST + 1
     talk.counted["start"] += len(greetings)
     flooder.tokens, flooder.stamp = 0, time.monotonic()
@@ -265,7 +305,13 @@ def test_the_bot_as_operators_run_it(stub: api.StubServerThread, bot_process, tm
     assert len(left) == 1 and left[0]["from"]["is_bot"], left
 
     # -- a reader blocks the bot ----------------------------------------------------------------
-    talk.send(r[7], api.my_chat_member(r[7].user, api.private_chat(r[7].user), old_status="member", new_status="kicked"), expect="quiet")
+    talk.send(
+        r[7],
+        api.my_chat_member(
+            r[7].user, api.private_chat(r[7].user), old_status="member", new_status="kicked"
+        ),
+        expect="quiet",
+    )
 
     print(f"all done after {time.monotonic() - started:.1f} s")
     # -- SIGTERM ----------------------------------------------------------------------------------
@@ -282,12 +328,19 @@ def test_the_bot_as_operators_run_it(stub: api.StubServerThread, bot_process, tm
     # Every callback query answered, nothing refused that the bot should have known better.
     assert stub.unanswered_callback_queries() == []
     refused = Counter(
-        (c.method, (c.description or "")[:40]) for c in stub.calls if not c.ok and c.method != "getUpdates"
+        (c.method, (c.description or "")[:40])
+        for c in stub.calls
+        if not c.ok and c.method != "getUpdates"
     )
-    expected_failures = {("sendMessage", "Too Many Requests: retry after 1"), ("sendMessage", "connection dropped")}
+    expected_failures = {
+        ("sendMessage", "Too Many Requests: retry after 1"),
+        ("sendMessage", "connection dropped"),
+    }
     assert set(refused) <= expected_failures, refused
     sent_by_bot = stub.calls_to("sendMessage", ok=True) + stub.calls_to("editMessageText", ok=True)
-    assert all(c.params.get("protect_content") or c.method == "editMessageText" for c in sent_by_bot)
+    assert all(
+        c.params.get("protect_content") or c.method == "editMessageText" for c in sent_by_bot
+    )
 
     # The counts on disk: exactly what the readers did, the flood included only as answered.
     database = tmp_path / "counts.sqlite3"
@@ -295,7 +348,7 @@ def test_the_bot_as_operators_run_it(stub: api.StubServerThread, bot_process, tm
     with sqlite3.connect(database) as connection:
         rows = connection.execute("SELECT event, sum(n) FROM counts GROUP BY event").fetchall()
     connection.close()
-    on_disk = {event: n for event, n in rows}
+    on_disk = dict(rows)
     for event in ("start", "role", "section", "contacts", "erase"):
         assert on_disk.get(event, 0) == talk.counted[event], (event, on_disk, talk.counted)
 
@@ -313,7 +366,9 @@ def test_the_bot_as_operators_run_it(stub: api.StubServerThread, bot_process, tm
     assert time.monotonic() - started < 30
 
 
-def test_ctrl_c_stops_it_as_cleanly(stub: api.StubServerThread, bot_process, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_ctrl_c_stops_it_as_cleanly(
+    stub: api.StubServerThread, bot_process, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
     process, output = bot_process
     stub.wait_for_call("getMe", timeout=20)
     reader = api.user(5550009001, "Anfisa", username="anfisa_secret", language_code="uk")
@@ -325,7 +380,9 @@ def test_ctrl_c_stops_it_as_cleanly(stub: api.StubServerThread, bot_process, tmp
     code = process.wait(timeout=10)
     assert code == 0 and time.monotonic() - stopping < 5, output.read_text(errors="replace")
     with sqlite3.connect(tmp_path / "counts.sqlite3") as connection:
-        assert connection.execute("SELECT sum(n) FROM counts WHERE event = 'start'").fetchone() == (1,)
+        assert connection.execute("SELECT sum(n) FROM counts WHERE event = 'start'").fetchone() == (
+            1,
+        )
     connection.close()
     printed = output.read_bytes()
     assert b"Traceback" not in printed and b"5550009001" not in printed and b"Anfisa" not in printed
