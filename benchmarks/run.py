@@ -57,6 +57,7 @@ from aiogram import Bot, Dispatcher, Router
 from aiogram.fsm.storage.base import StorageKey
 from aiogram.types import CallbackQuery, Message, Update
 
+from benchmarks import questions
 from bot.app import DEFAULTS, build_bot, build_dispatcher
 from bot.config import Contacts, load_contacts
 from bot.languages import make_i18n
@@ -748,6 +749,8 @@ async def run(args: argparse.Namespace) -> int:
             f"(min {min(full_s):.2f}) | {_median(bare_s):.2f} s (min {min(bare_s):.2f}) | full < 1.5 s |"
         )
     print()
+    questions.report(repeat=args.question_repeat)  # typed questions: benchmarks/questions.py
+    print()
     print(
         f"replies: {len(workload.updates) * args.rounds * 2 - problems} of {len(workload.updates) * args.rounds * 2} "
         f"updates answered; flood control dropped {dropped} (per round); Telegram refused {failed_full} "
@@ -783,6 +786,12 @@ def parse(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--startup-runs", type=int, default=3)
     parser.add_argument(
         "--skip-trace", action="store_true", help="no tracemalloc replay (peak memory)"
+    )
+    parser.add_argument(
+        "--question-repeat",
+        type=int,
+        default=20,
+        help="times each typed question is matched (benchmarks/questions.py; default 20)",
     )
     parser.add_argument(
         "--profile", metavar="FILE", help="write a pyinstrument profile of one full replay"

@@ -120,5 +120,15 @@ def _language_keyboard(codes: tuple[str, ...], current: str) -> InlineKeyboardMa
 
 
 @_per_language
+def suggestions_keyboard(section_ids: tuple[str, ...]) -> InlineKeyboardMarkup:
+    """The sections that may answer a typed question, best first, then the way to the menu."""
+    builder = InlineKeyboardBuilder()
+    for section_id in section_ids:
+        builder.row(_button(_(BY_ID[section_id].title), Nav(to=section_id)))
+    builder.row(_button("☰ " + _("Main menu"), Nav(to=HOME)))
+    return builder.as_markup()
+
+
+@_per_language
 def home_keyboard() -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(inline_keyboard=[[_button("☰ " + _("Main menu"), Nav(to=HOME))]])

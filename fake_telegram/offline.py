@@ -32,6 +32,7 @@ class Request:
     method: str  # the Bot API name, e.g. "sendMessage"
     params: dict[str, Any]  # as they would go over the wire, JSON fields decoded
     ok: bool = True
+    files: dict[str, bytes] = field(default_factory=dict)  # uploads (a photo), by attach name
 
 
 @dataclass
@@ -97,6 +98,31 @@ class FakeTelegram:
         return message
 
     # -- methods --------------------------------------------------------------------------------
+    def _sendPhoto(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        if not str(params.get("photo", "")).startswith("attach://"):
+            return _bad("wrong file identifier/HTTP URL specified")
+        if len(params.get("caption") or "") > 1024:
+            return _bad("message caption is too long")
+        chat_id = int(params["chat_id"])
+        message_id = self.next_message_id(chat_id)
+        self.messages[(chat_id, message_id)] = _Stored(
+            "", params.get("reply_markup"), int(time.time())
+        )
+        photo = {
+            "file_id": f"photo{message_id}",
+            "file_unique_id": f"p{message_id}",
+            "width": 1,
+            "height": 1,
+        }
+        message = {
+            "message_id": message_id,
+            "date": int(time.time()),
+            "chat": {"id": chat_id, "type": "private"},
+            "from": BOT_USER,
+            "photo": [photo],
+        }
+        return _ok(message)
+
     def _getMe(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         return _ok(BOT_USER)
 
@@ -220,7 +246,8 @@ class OfflineSession(BaseSession):
         }
         params = {key: value for key, value in params.items() if value is not None}
         status, body = self.telegram.call(method.__api_method__, params)
-        self.requests.append(Request(method.__api_method__, params, ok=body["ok"]))
+        uploads = {name: getattr(file, "data", b"") for name, file in files.items()}
+        self.requests.append(Request(method.__api_method__, params, ok=body["ok"], files=uploads))
         response = self.check_response(bot, method, status, json.dumps(body))
         return response.result  # type: ignore[return-value]
 

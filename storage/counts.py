@@ -46,7 +46,7 @@ import aiosqlite
 
 from storage import schema
 from storage.events import Event
-from storage.report import QUERIES, Period, Totals, query_params
+from storage.report import DAILY_QUERIES, QUERIES, Daily, Period, Totals, query_params
 
 log = logging.getLogger("storage")
 
@@ -390,6 +390,18 @@ class SQLiteCounter:
                 async with db.execute(sql, query_params(name, period)) as cursor:
                     rows[name] = list(await cursor.fetchall())
         return Totals.from_rows(period, rows)
+
+    async def daily(self, period: Period) -> Daily:
+        """Counts per day and language for `period` (for the admins' chart). Raises if the
+        database cannot be read."""
+        async with self._lock:
+            await self._flush()
+            db = await self._connection()
+            rows = {}
+            for name, sql in DAILY_QUERIES.items():
+                async with db.execute(sql, period.params()) as cursor:
+                    rows[name] = list(await cursor.fetchall())
+        return Daily.from_rows(period, rows)
 
     def today(self) -> date:
         """Today's UTC date, by this counter's clock."""

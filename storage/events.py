@@ -17,6 +17,7 @@ class Event(StrEnum):
     SECTION_READ = "section"  # topic: the section id
     CONTACTS_SHOWN = "contacts"  # the official channels were shown
     ERASED = "erase"  # /erase
+    QUESTION_ASKED = "question"  # a typed question (never its text, nor whether it was answered)
 
 
 class Counter(Protocol):

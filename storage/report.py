@@ -117,6 +117,41 @@ class Totals:
         return sum(self.readers.values())
 
 
+# Per UTC day and language, for the operator's chart: conversations started and distinct readers.
+DAILY_QUERIES: dict[str, str] = {
+    "starts": "SELECT day, lang, SUM(n) FROM counts WHERE day BETWEEN ? AND ? AND event = 'start' "
+    "GROUP BY day, lang",
+    "readers": "SELECT day, lang, SUM(n) FROM readers WHERE day BETWEEN ? AND ? GROUP BY day, lang",
+}
+
+
+@dataclass
+class Daily:
+    """Counts per UTC day and language over a period (exact; the chart suppresses small ones)."""
+
+    period: Period
+    starts: dict[tuple[date, str], int] = field(default_factory=dict)
+    readers: dict[tuple[date, str], int] = field(default_factory=dict)
+
+    @classmethod
+    def from_rows(cls, period: Period, rows: dict[str, Sequence[Sequence[object]]]) -> Daily:
+        daily = cls(period)
+        for name in ("starts", "readers"):
+            table = getattr(daily, name)
+            for day, lang, n in rows[name]:
+                table[(date.fromisoformat(str(day)), str(lang))] = int(n)  # type: ignore[call-overload]
+        return daily
+
+
+def read_daily(connection: object, period: Period) -> Daily:
+    """Daily counts from a sqlite3 connection (the CLI's read-only one)."""
+    rows = {
+        name: connection.execute(sql, period.params()).fetchall()  # type: ignore[attr-defined]
+        for name, sql in DAILY_QUERIES.items()
+    }
+    return Daily.from_rows(period, rows)
+
+
 def read(connection: object, period: Period) -> Totals:
     """Totals from a sqlite3 connection (the CLI's read-only one)."""
     rows = {

@@ -19,7 +19,7 @@ from urllib.parse import quote
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from storage import schema
-from storage.report import ALL, Period, Row, Totals, cells, read
+from storage.report import ALL, Period, Row, Totals, cells, read, read_daily
 
 
 class _Db(BaseSettings):
@@ -65,6 +65,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--until", type=_day, metavar="YYYY-MM-DD", help="last UTC day (included)")
     parser.add_argument("--format", choices=("table", "csv", "json"), default="table")
     parser.add_argument(
+        "--chart",
+        type=Path,
+        metavar="FILE.png",
+        help="instead of printing, write a chart of conversations started and distinct readers "
+        f"per day, by language (the last {CHART_DAYS} days unless --days or --since is given)",
+    )
+    parser.add_argument(
         "--min-count",
         type=_positive,
         default=1,
@@ -73,7 +80,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
+CHART_DAYS = 30
+
+
 def _period(args: argparse.Namespace, today: date) -> Period:
+    if getattr(args, "chart", None) and args.days is None and args.since is None:
+        if args.until is not None:
+            raise ValueError("--until goes with --since")
+        return Period.last_days(CHART_DAYS, today)
     if args.days is not None:
         if args.until is not None:
             raise ValueError("--until goes with --since, not with --days")
@@ -111,6 +125,8 @@ def main(args: argparse.Namespace, *, today: date | None = None) -> int:
     except (FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    if getattr(args, "chart", None):
+        return _chart(connection, path, period, args.chart, args.min_count, today)
     try:
         totals = read(connection, period)
     except sqlite3.DatabaseError as error:
@@ -120,6 +136,38 @@ def main(args: argparse.Namespace, *, today: date | None = None) -> int:
         connection.close()
     rows = cells(totals, args.min_count)
     {"table": _table, "csv": _csv, "json": _json}[args.format](totals, rows, args.min_count)
+    return 0
+
+
+def _chart(
+    connection: sqlite3.Connection,
+    path: Path,
+    period: Period,
+    chart: Path,
+    min_count: int,
+    today: date,
+) -> int:
+    try:
+        daily = read_daily(connection, period)
+        first = connection.execute(
+            "SELECT MIN(day) FROM (SELECT day FROM counts UNION ALL SELECT day FROM readers)"
+        ).fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        print(f"error: {path} cannot be read ({error})", file=sys.stderr)
+        return 2
+    finally:
+        connection.close()
+    since = period.since or (date.fromisoformat(first) if first else today)
+    until = period.until or today
+    from bot.charts import render_png  # matplotlib only when a chart is made
+
+    png = render_png(daily, since, until, min_count=min_count)
+    try:
+        chart.write_bytes(png)
+    except OSError as error:
+        print(f"error: cannot write {chart} ({error.strerror})", file=sys.stderr)
+        return 2
+    print(f"wrote {chart}: UTC days {since.isoformat()} to {until.isoformat()}")
     return 0
 
 

@@ -2,7 +2,7 @@
 
 from aiogram import Router
 
-from bot.handlers import admin, erase, fallback, navigation, start
+from bot.handlers import admin, erase, fallback, navigation, questions, start
 
 
 def get_routers() -> list[Router]:
@@ -13,5 +13,6 @@ def get_routers() -> list[Router]:
         navigation.get_router(),
         erase.get_router(),
         admin.get_router(),
+        questions.get_router(),  # typed text that is neither a command nor a phone or a place
         fallback.get_router(),
     ]

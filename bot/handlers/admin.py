@@ -8,6 +8,7 @@ The counts are exact here (admins are trusted; the CLI's exports can suppress sm
 
 from __future__ import annotations
 
+import asyncio
 import html
 import logging
 from datetime import date
@@ -17,7 +18,7 @@ from aiogram import F, Router
 from aiogram.enums import ChatType
 from aiogram.filters import Command, Filter
 from aiogram.fsm.context import FSMContext
-from aiogram.types import Message
+from aiogram.types import BufferedInputFile, Message
 from aiogram.utils.i18n import get_i18n
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date, format_interval
@@ -32,6 +33,7 @@ log = logging.getLogger("bot.admin")
 
 FALLBACK_LOCALE = "ru"
 TOP_SECTIONS = 5
+CHART_DAYS = 30
 
 
 class IsAdmin(Filter):
@@ -77,6 +79,7 @@ def event_labels() -> dict[str, str]:
         Event.SECTION_READ.value: _("screens read"),
         Event.CONTACTS_SHOWN.value: _("contacts shown"),
         Event.ERASED.value: _("erased"),
+        Event.QUESTION_ASKED.value: _("questions asked"),
     }
 
 
@@ -219,6 +222,24 @@ async def stats(message: Message, state: FSMContext, counter: Any) -> None:
                 titled.append((title, totals))
             text = render(titled, today, view.locale)
     sent = await message.answer(text)
+    await remember(state, sent)
+    if report is not None and hasattr(counter, "daily"):
+        await send_chart(message, state, counter)
+
+
+async def send_chart(message: Message, state: FSMContext, counter: Any) -> None:
+    """The last 30 days as a chart, after the table (a photo costs bandwidth: admins only).
+    Rendered in memory, in a thread (matplotlib takes a moment): no file is left on disk."""
+    from bot.charts import render_png  # matplotlib only when a chart is made
+
+    period = Period.last_days(CHART_DAYS, counter.today())
+    try:
+        daily = await counter.daily(period)
+        png = await asyncio.to_thread(render_png, daily, period.since, period.until)
+    except Exception as error:  # noqa: BLE001 - the table is sent; the chart is a bonus
+        log.warning("chart unavailable: %s", type(error).__name__)
+        return
+    sent = await message.answer_photo(BufferedInputFile(png, filename="counts.png"))
     await remember(state, sent)
 
 

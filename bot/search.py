@@ -1,0 +1,238 @@
+"""Which sections answer a typed question: the sections' titles and texts, indexed in memory, one
+index per language and audience.
+
+Each word is matched two ways, and the scores added:
+- its Snowball stem (PyStemmer), where Snowball has the language: "сдамся" and "сдаться" meet;
+- its character n-grams (trigrams; pairs of syllables in Hangul, where a word is two or three
+  syllables with a particle attached): a misspelt word ("сдатся"), a language without a stemmer
+  (Ukrainian, Korean, most recruits' languages) and a stem the stemmer cut differently ("пытают",
+  "пытки") still meet.
+Both are ranked with BM25 (Robertson and Zaragoza's formula, k1 = 1.2, b = 0.75), the title
+counting twice. A question matches "well" only if the best section holds enough of what the
+question says: the share of the question's n-gram weight (inverse document frequency) that the
+section contains (`MIN_COVERAGE`). Below that the bot says it has no answer rather than suggest
+something unrelated.
+
+The texts are taken through the same rendering as the screens (`bot.screens.section_screen`), in
+the language of the i18n context, so the index holds exactly what a reader of that language would
+read. An index is built on the first question in its language (a few milliseconds; see
+benchmarks/questions.py), never on a button press, and kept for the life of the process.
+
+Nothing here keeps, logs or counts the question: `SectionIndex.best` is a pure function of it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from aiogram.utils.i18n import gettext as _
+
+from bot import telegram_html
+from bot.config import Contacts
+from bot.content.search_words import SEARCH_WORDS
+from bot.content.tree import HOME, SECTIONS
+
+MAX_SUGGESTIONS = 3
+# A question "matches well" when its best section holds at least MIN_COVERAGE of the question's
+# n-gram weight and scores at least MIN_SCORE. Chosen on tests/questions/*.toml (see README): no
+# off-topic message of ru, uk, ko passes, 2 of 10 in en. A Korean question keeps fewer n-grams
+# (its endings are left out) and more of them are words the screens never use, so it is held to a
+# lower bar: at the alphabets' bar, 71% of the Korean questions found their answer, at this one 88%.
+MIN_COVERAGE = 0.3
+MIN_SCORE = 2.0
+MIN_COVERAGE_HANGUL = 0.1
+MIN_SCORE_HANGUL = 1.5
+# A suggestion after the first must score at least this share of the first's: a far weaker
+# section is noise on a small screen.
+MIN_RELATIVE = 0.2
+TITLE_WEIGHT = 2
+STEM_WEIGHT = 1.0
+NGRAM_WEIGHT = 0.25  # n-grams are many per word: this keeps a word's two matches comparable
+K1, B = 1.2, 0.75
+
+_WORD = re.compile(r"\w+")
+_DROP = str.maketrans("ё", "е", "'’ʼ`´")  # Ukrainian apostrophes are often left out when typing
+
+
+def _is_hangul(word: str) -> bool:
+    return "\uac00" <= word[0] <= "\ud7a3"
+
+
+def words(text: str) -> list[str]:
+    """Lower-case words, "ё" as "е", apostrophes dropped; numbers kept ("ст. 17", "2022").
+
+    Words of one or two letters are left out, except in Hangul (where one syllable is often a
+    whole noun: 밥, 돈, 일): in the alphabets they are nearly all pronouns, prepositions and
+    particles ("i", "to", "я", "в", "не", "ли", "чи"), which say nothing of a topic but, being
+    rare in the screens' texts, would weigh as much as the words that do."""
+    return [w for w in _WORD.findall(text.lower().translate(_DROP)) if len(w) > 2 or _is_hangul(w)]
+
+
+def ngrams(word: str, *, question: bool = False) -> list[str]:
+    """Character n-grams of a word with its edges marked, so that a word's start counts apart.
+
+    A Korean word is a stem followed by particles and endings (투항 + 합니까, 가족 + 한테): in a
+    question a word of three syllables or more is matched on its start only (two syllables, or
+    three of five and more), so that the question's own endings (니까, 나요), which the screens'
+    declarative texts lack, do not weigh as rare words."""
+    if _is_hangul(word):
+        if question and len(word) > 2:
+            n, marked = 2, "^" + word[: min(3, max(2, len(word) - 2))]
+        else:
+            n, marked = 2, f"^{word}$"
+    else:
+        n, marked = 3, f"^{word}$"
+    if len(marked) <= n:
+        return [marked]
+    return [marked[i : i + n] for i in range(len(marked) - n + 1)]
+
+
+@lru_cache(maxsize=64)
+def stemmer_for(lang: str) -> Callable[[list[str]], list[str]] | None:
+    """The Snowball stemmer of a language, or None when Snowball has none (Ukrainian, Korean,
+    Uzbek, ...). PyStemmer is Snowball compiled to C: 0.2 µs a word, against 25 µs for the
+    pure-Python snowballstemmer, with the same algorithms and results."""
+    import Stemmer  # here, not at start-up: only a typed question needs it
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        name = Locale.parse(lang.replace("-", "_")).get_language_name("en") or ""
+    except (ValueError, TypeError, UnknownLocaleError):
+        return None
+    name = name.lower()
+    if name not in Stemmer.algorithms():
+        return None
+    return Stemmer.Stemmer(name).stemWords
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    stems: frozenset[str]
+    grams: frozenset[str]
+    hangul: bool = False  # most of the question's words are Korean
+
+
+class _Field:
+    """BM25 over one kind of term, with each (term, section) weight computed once."""
+
+    def __init__(self, documents: list[Counter[str]]) -> None:
+        n = len(documents)
+        average = sum(sum(d.values()) for d in documents) / max(n, 1) or 1.0
+        frequency = Counter(term for d in documents for term in d)
+        self.idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in frequency.items()}
+        self.unseen_idf = math.log(1 + (n + 0.5) / 0.5)
+        self.postings: dict[str, list[tuple[int, float]]] = {}
+        for i, document in enumerate(documents):
+            norm = K1 * (1 - B + B * sum(document.values()) / average)
+            for term, tf in document.items():
+                weight = self.idf[term] * tf * (K1 + 1) / (tf + norm)
+                self.postings.setdefault(term, []).append((i, weight))
+
+    def add_scores(self, terms: Iterable[str], scores: list[float], factor: float) -> None:
+        for term in terms:
+            for i, weight in self.postings.get(term, ()):
+                scores[i] += factor * weight
+
+
+class SectionIndex:
+    """The sections of one language (and audience), ready to answer typed questions."""
+
+    def __init__(self, lang: str, sections: Iterable[tuple[str, str, str]]) -> None:
+        """`sections`: (id, title, text) as a reader of `lang` reads them; text may be HTML."""
+        self.lang = lang
+        self._stem = stemmer_for(lang)
+        self.ids: list[str] = []
+        stems: list[Counter[str]] = []
+        grams: list[Counter[str]] = []
+        self._grams_of: list[frozenset[str]] = []
+        for section_id, title, text in sections:
+            plain = telegram_html.parse(text)[0] if "<" in text else text
+            tokens = words(title) * TITLE_WEIGHT + words(plain)
+            self.ids.append(section_id)
+            stems.append(Counter(self._stems(tokens)))
+            document_grams = Counter(g for w in tokens for g in ngrams(w))
+            grams.append(document_grams)
+            self._grams_of.append(frozenset(document_grams))
+        self._stems_field = _Field(stems)
+        self._grams_field = _Field(grams)
+
+    def _stems(self, tokens: list[str]) -> list[str]:
+        return self._stem(tokens) if self._stem else tokens
+
+    def terms(self, question: str) -> Terms:
+        tokens = words(question)
+        return Terms(
+            frozenset(self._stems(tokens)),
+            frozenset(g for w in tokens for g in ngrams(w, question=True)),
+            hangul=sum(map(_is_hangul, tokens)) * 2 > len(tokens),
+        )
+
+    def scores(self, terms: Terms) -> list[float]:
+        scores = [0.0] * len(self.ids)
+        self._stems_field.add_scores(terms.stems, scores, STEM_WEIGHT)
+        self._grams_field.add_scores(terms.grams, scores, NGRAM_WEIGHT)
+        return scores
+
+    def coverage(self, terms: Terms, position: int) -> float:
+        """The share of the question's n-gram weight that one section contains."""
+        idf, unseen = self._grams_field.idf, self._grams_field.unseen_idf
+        total = sum(idf.get(g, unseen) for g in terms.grams)
+        if not total:
+            return 0.0
+        present = self._grams_of[position]
+        return sum(idf[g] for g in terms.grams if g in present) / total
+
+    def best(self, question: str, limit: int = MAX_SUGGESTIONS) -> list[str]:
+        """Up to `limit` section ids that answer the question, best first; [] if none does well."""
+        terms = self.terms(question)
+        if not terms.grams:
+            return []
+        scores = self.scores(terms)
+        ranked = sorted(range(len(scores)), key=lambda i: -scores[i])
+        top = ranked[0]
+        min_score, min_coverage = (
+            (MIN_SCORE_HANGUL, MIN_COVERAGE_HANGUL) if terms.hangul else (MIN_SCORE, MIN_COVERAGE)
+        )
+        if scores[top] < min_score or self.coverage(terms, top) < min_coverage:
+            return []
+        floor = scores[top] * MIN_RELATIVE
+        return [self.ids[i] for i in ranked[:limit] if scores[i] >= floor]
+
+
+def rendered_sections(
+    contacts: Contacts, audience: str | None = None
+) -> list[tuple[str, str, str]]:
+    """Every section but the main menu as the current i18n context's reader sees it: id, title,
+    and the text the screen shows (through `section_screen`, the screens' own path)."""
+    from bot.screens import section_screen  # the screens import keyboards; keep this module light
+
+    # `audience` selects the texts of one audience once sections carry them; None is the default.
+    return [
+        (s.id, _(s.title), section_screen(s.id, contacts).text) for s in SECTIONS if s.id != HOME
+    ]
+
+
+def searchable(sections: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """The sections' texts followed by their search words in the current language
+    (bot/content/search_words.py)."""
+    return [
+        (sid, title, f"{text}\n\n{_(SEARCH_WORDS[sid])}" if sid in SEARCH_WORDS else text)
+        for sid, title, text in sections
+    ]
+
+
+@lru_cache(maxsize=64)
+def _index(i18n: Any, lang: str, audience: str | None, contacts: Contacts) -> SectionIndex:
+    with i18n.use_locale(lang):
+        return SectionIndex(lang, searchable(rendered_sections(contacts, audience)))
+
+
+def index_for(i18n: Any, contacts: Contacts, audience: str | None = None) -> SectionIndex:
+    """The index of the reader's language (the i18n context's) and audience, built on first use."""
+    return _index(i18n, i18n.current_locale, audience, contacts)

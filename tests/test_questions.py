@@ -1,0 +1,175 @@
+"""Typed questions: the right sections, best first, in the reader's language; honestly no answer
+when nothing matches; nothing of the question kept. The question sets are in tests/questions/."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+from collections import Counter as Tally
+from pathlib import Path
+
+import pytest
+
+from bot import search
+from bot.callbacks import ChooseRole, Nav, Role
+from bot.config import Contacts
+from bot.content.tree import BY_ID, HOME
+from bot.languages import make_i18n
+from storage import Event
+
+from .conftest import ROOT
+
+QUESTIONS = Path(__file__).parent / "questions"
+LANGUAGES = ["ru", "uk", "en", "ko"]
+MIN_TOP3 = 0.85
+
+
+def question_set(lang: str) -> tuple[list[tuple[str, set[str]]], list[str]]:
+    data = tomllib.loads((QUESTIONS / f"{lang}.toml").read_text(encoding="utf-8"))
+    pairs = data["questions"] + data.get("written_after_tuning", [])
+    return [(q, set(ids.split())) for q, ids in pairs], data["off_topic"]
+
+
+@pytest.fixture(scope="module")
+def i18n():  # type: ignore[no-untyped-def]
+    return make_i18n()
+
+
+def index(i18n, contacts: Contacts, lang: str) -> search.SectionIndex:  # type: ignore[no-untyped-def]
+    with i18n.context(), i18n.use_locale(lang):
+        return search.index_for(i18n, contacts)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_question_set_is_real(lang: str, i18n, contacts: Contacts) -> None:  # type: ignore[no-untyped-def]
+    """At least 40 questions, each naming real sections, none copied from a screen's title or
+    text: a set that repeats the screens' wording would prove nothing."""
+    questions, off_topic = question_set(lang)
+    assert len(questions) >= 40 and len(off_topic) >= 10
+    assert len({q for q, _ in questions}) == len(questions)
+    with i18n.context(), i18n.use_locale(lang):
+        screens = [
+            re.sub(r"\W+", " ", f"{title} {text}".lower())
+            for _id, title, text in search.rendered_sections(contacts)
+        ]
+    for question, answers in questions:
+        assert answers and answers <= set(BY_ID) - {HOME}, question
+        words = re.sub(r"\W+", " ", question.lower()).strip()
+        assert not any(words in screen for screen in screens), f"copied from a screen: {question}"
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_top3_accuracy(lang: str, i18n, contacts: Contacts) -> None:  # type: ignore[no-untyped-def]
+    questions, off_topic = question_set(lang)
+    idx = index(i18n, contacts, lang)
+    missed = [(q, a, idx.best(q)) for q, a in questions if not set(idx.best(q)) & a]
+    accuracy = 1 - len(missed) / len(questions)
+    assert accuracy >= MIN_TOP3, f"{lang}: {accuracy:.0%}; missed: {missed}"
+    # Nothing a section answers: the bot says so rather than suggest something unrelated.
+    answered = [q for q in off_topic if idx.best(q)]
+    assert len(answered) <= 2, answered
+
+
+def test_suggestions_are_at_most_three_distinct_sections(i18n, contacts: Contacts) -> None:  # type: ignore[no-untyped-def]
+    idx = index(i18n, contacts, "ru")
+    for question, _answers in question_set("ru")[0]:
+        found = idx.best(question)
+        assert len(found) <= 3 and len(set(found)) == len(found) and HOME not in found
+    assert idx.best("") == [] and idx.best("?!") == [] and idx.best("👍") == []
+
+
+async def test_a_typed_question_gets_its_sections_as_buttons(reader, session) -> None:  # type: ignore[no-untyped-def]
+    olena = reader(user_id=31, language_code="uk")
+    await olena.send("/start")
+    await olena.press(ChooseRole(role=Role.RELATIVE).pack())
+    requests = await olena.send("син зник безвісти, як його шукати?")
+    [sent] = [r for r in requests if r.method == "sendMessage"]
+    assert "розділах" in sent.params["text"]  # the heading, in Ukrainian
+    rows = sent.params["reply_markup"]["inline_keyboard"]
+    targets = [Nav.unpack(row[0]["callback_data"]).to for row in rows]
+    assert targets[-1] == HOME and 2 <= len(targets) <= 4
+    assert "f_search" in targets[:-1]
+    i18n = make_i18n()
+    with i18n.context(), i18n.use_locale("uk"):
+        title, text = i18n.gettext(BY_ID["f_search"].title), i18n.gettext(BY_ID["f_search"].text)
+    assert rows[targets.index("f_search")][0]["text"] == title
+    # A suggestion opens its section like any button.
+    await olena.press(Nav(to="f_search").pack())
+    assert olena.screen()[0].startswith(text)
+
+
+async def test_no_match_says_so_and_shows_the_menu(reader) -> None:  # type: ignore[no-untyped-def]
+    ivan = reader(user_id=32, language_code="ru")
+    requests = await ivan.send("посоветуй фильм на вечер")
+    [sent] = [r for r in requests if r.method == "sendMessage"]
+    assert sent.params["text"].startswith("На этот вопрос у меня нет ответа.")
+    targets = [
+        Nav.unpack(row[0]["callback_data"]).to
+        for row in sent.params["reply_markup"]["inline_keyboard"]
+        if row[0]["callback_data"].startswith("n:")
+    ]
+    assert targets == list(BY_ID[HOME].children)  # the main menu
+
+
+class Recording:
+    def __init__(self) -> None:
+        self.events: Tally[tuple[str, str, str]] = Tally()
+
+    def record(self, event: Event, *, lang: str, user_id: int, topic: str = "") -> None:
+        self.events[(event.value, lang, topic)] += 1
+
+
+async def test_a_question_is_counted_once_and_a_phone_number_is_still_deleted_first(
+    bot, contacts: Contacts
+) -> None:  # type: ignore[no-untyped-def]
+    from bot.app import build_dispatcher
+    from bot.middlewares import Throttle
+    from fake_telegram import OfflineReader
+
+    counter = Recording()
+    dispatcher = build_dispatcher(
+        contacts=contacts, counter=counter, throttle=Throttle(enabled=False)
+    )
+    kim = OfflineReader(dispatcher, bot, user_id=33, language_code="ko")
+    await kim.send("포로가 되면 때립니까?")
+    await kim.send("/menu")
+    requests = await kim.send("+7 916 123-45-67")
+    assert [r.method for r in requests][:1] == ["deleteMessage"]
+    await kim.send("/unknown command")
+    assert counter.events == {("question", "ko", ""): 1}
+
+
+async def test_a_button_press_does_not_build_the_index(reader) -> None:  # type: ignore[no-untyped-def]
+    search._index.cache_clear()
+    ivan = reader(user_id=34, language_code="ru")
+    await ivan.send("/start")
+    await ivan.press(ChooseRole(role=Role.SOLDIER).pack())
+    for section in ("rights", "r_care", "faq", "q_bot", HOME):
+        await ivan.press(Nav(to=section).pack())
+    assert search._index.cache_info().currsize == 0
+    await ivan.send("кормят ли в плену")
+    assert search._index.cache_info().currsize == 1
+
+
+def test_starting_the_bot_imports_neither_the_stemmer_nor_matplotlib() -> None:
+    """Start-up pays for neither: the stemmer loads with the first question, matplotlib with the
+    first chart."""
+    code = (
+        "import sys; import bot.__main__, bot.cli.run, bot.app\n"
+        "from bot.app import build_dispatcher\n"
+        "from pathlib import Path\n"
+        "from bot.config import load_contacts\n"
+        f"build_dispatcher(contacts=load_contacts(Path({str(ROOT / 'contacts.example.toml')!r})))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'Stemmer', 'numpy')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert result.stdout.strip() == "[]", result.stdout
