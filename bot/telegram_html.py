@@ -1,7 +1,7 @@
 """Telegram's HTML parse mode, checked the way the Bot API parses it.
 
-Written once and used everywhere text is judged: the tests, `python -m bot locales check`, the
-offline session that stands in for Telegram, and the local Bot API stand-in of the end-to-end tests.
+Written once and used everywhere text is judged: the tests, `python -m bot locales check`, and
+the fake Telegram (fake_telegram/) that stands in for the Bot API.
 """
 
 from __future__ import annotations
@@ -15,6 +15,10 @@ MAX_CALLBACK_DATA_BYTES = 64
 MAX_DESCRIPTION = 512
 MAX_SHORT_DESCRIPTION = 120
 MAX_COMMAND_DESCRIPTION = 256
+# Not Telegram's limit but a phone's: one 360 dp wide fits about 32 characters on an inline button
+# that has its row to itself; buttons on one row share it equally, and Telegram cuts the rest
+# with "…".
+BUTTON_ROW_CHARS = 32
 
 # Tags Telegram accepts, with the attributes each may carry.
 ALLOWED_TAGS: dict[str, frozenset[str]] = {

@@ -11,9 +11,10 @@ from bot.callbacks import Nav
 from bot.content.tree import BY_ID, HOME
 from bot.handlers import start
 from bot.languages import DEFAULT_LOCALE, catalog_paths
+from fake_telegram.terminal import render
 from tests.conftest import ROOT
 from tests.fake_catalogs import translation, untranslated
-from translators.preview import converse, render
+from translators.preview import converse
 
 PRESENT = {p.parent.parent.name: p for p in catalog_paths()}
 LANG = "ko" if "ko" in PRESENT else DEFAULT_LOCALE

@@ -30,10 +30,6 @@ from bot.screens import configured_extra
 from translators import catalogs
 from translators.plurals import header_problems
 
-# A phone 360 dp wide fits about 32 characters on an inline button that has its row to itself;
-# buttons on one row share it equally, and Telegram cuts what does not fit with "…".
-BUTTON_ROW_CHARS = 32
-
 # The longest operator-configured values the checks assume (the contacts file allows up to these
 # for phones and handles; a website address is assumed to stay under 200 characters).
 _LONG_PHONE = "+0 " + "0" * 23
@@ -206,7 +202,7 @@ def _buttons(lang: str, source: Callable[[str], str | None]) -> list[Problem]:
     markups.append(keyboards.language_keyboard([lang, DEFAULT_LOCALE], lang))
     found, seen = [], set()
     for row in (row for markup in markups for row in markup.inline_keyboard):
-        limit = BUTTON_ROW_CHARS // len(row)
+        limit = telegram_html.BUTTON_ROW_CHARS // len(row)
         where = "alone on its row" if len(row) == 1 else f"sharing its row with {len(row) - 1} more"
         for button in row:
             msgid = source(button.text)
