@@ -172,39 +172,51 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from fake_telegram.http import Server  # aiohttp: only here, not for the preview
+
+    async def serve() -> None:
+        flood = FloodLimits() if args.flood else None
+        async with Server(Telegram(flood=flood), port=args.port) as telegram:
+            echo = not sys.stdin.isatty()
+            await talk_over_http(telegram, args.lang, _stdin_lines(), sys.stdout, echo=echo)
+
     try:
-        asyncio.run(serve(args.port, args.lang, args.flood, sys.stdout))
+        asyncio.run(serve())
     except KeyboardInterrupt:
         print()
     return 0
 
 
-async def serve(port: int, lang: str, flood: bool, out: TextIO) -> None:
-    from fake_telegram.http import Server  # aiohttp: only here, not for the preview
+async def talk_over_http(
+    telegram: Telegram,
+    lang: str,
+    read_line: Callable[[], Awaitable[str]],
+    out: TextIO,
+    *,
+    echo: bool,
+) -> None:
+    """Say how to run the bot against `telegram` (served over HTTP), then be its reader."""
+    print(
+        f"A fake Telegram Bot API is listening at {telegram.url}. In another terminal:\n"
+        f"  BOT_TOKEN={telegram.token} BOT_API_URL={telegram.url} python -m bot\n",
+        file=out,
+    )
+    reader = Reader(telegram, language_code=lang)
+    await converse(reader, lambda update: delivered(telegram, update), read_line, out, echo=echo)
 
-    async with Server(Telegram(flood=FloodLimits() if flood else None), port=port) as telegram:
-        print(
-            f"A fake Telegram Bot API is listening at {telegram.url}. In another terminal:\n"
-            f"  BOT_TOKEN={telegram.token} BOT_API_URL={telegram.url} python -m bot\n",
-            file=out,
-        )
-        reader = Reader(telegram, language_code=lang)
-        deliver = lambda update: _delivered(telegram, update)  # noqa: E731
-        await converse(reader, deliver, _stdin_lines(), out, echo=not sys.stdin.isatty())
 
-
-async def _delivered(telegram: Telegram, update: dict[str, Any], quiet: float = 0.5) -> list[Call]:
+async def delivered(telegram: Telegram, update: dict[str, Any], quiet: float = 0.3) -> list[Call]:
     """Queue the update for the bot's getUpdates; return what the bot did once it has fetched
     the update and gone quiet (or after 30 s: is the bot running?)."""
     since = len(telegram.calls)
-    delivered = telegram.push(update)
+    queued = telegram.push(update)["update_id"]
     deadline = time.monotonic() + 30
     seen, last = since, time.monotonic()
     while time.monotonic() < deadline:
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.02)
         if len(telegram.calls) != seen:
             seen, last = len(telegram.calls), time.monotonic()
-        fetched = all(u["update_id"] != delivered["update_id"] for u in telegram.pending_updates())
+        fetched = all(u["update_id"] != queued for u in telegram.pending_updates())
         if fetched and time.monotonic() - last >= quiet:
             break
     return [c for c in telegram.calls[since:] if c.method != "getUpdates"]
