@@ -6,6 +6,7 @@ the fake Telegram (fake_telegram/) that stands in for the Bot API.
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 
@@ -134,6 +135,12 @@ def problems(text: str, *, limit: int = MAX_MESSAGE_LENGTH) -> list[str]:
     elif length > limit:
         found.append(f"{length} characters after parsing, more than {limit}")
     return found
+
+
+def escape(text: str) -> str:
+    """A value as text in a Telegram HTML message: "&", "<" and ">" are what Telegram's parser
+    requires written as entities; the bot puts no value in an attribute, so quotes stay as typed."""
+    return html.escape(text, quote=False)
 
 
 def callback_data_problems(data: str) -> list[str]:
