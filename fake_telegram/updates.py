@@ -113,25 +113,23 @@ def callback(
     *,
     chat: dict[str, Any] | None = None,
     id: str | None = None,
-    shown: dict[str, Any] | None = None,
+    inline_message_id: str | None = None,
 ) -> dict[str, Any]:
-    """A press of a button carrying `data` on the bot's message `message_id`. Telegram sends the
-    message as it is now (`Telegram.receive` puts it in); `shown` gives it where none is known."""
+    """A press of a button carrying `data` on the bot's message `message_id` (Telegram sends the
+    message as it is now: `Telegram.receive` puts it in), or on an inline message, which comes
+    without one."""
     chat = chat if chat is not None else private_chat(reader)
-    query = {
+    query: dict[str, Any] = {
         "id": id or f"q{next(_query_ids)}",
         "from": reader,
         "chat_instance": str(abs(chat["id"]) * 7919 + 13),
         "data": data,
-        "message": shown
-        or {
-            "message_id": message_id,
-            "from": BOT_USER,
-            "chat": chat,
-            "date": int(time.time()),
-            "text": "…",
-        },
     }
+    if inline_message_id:
+        query["inline_message_id"] = inline_message_id
+    else:
+        shown = {"message_id": message_id, "from": BOT_USER, "chat": chat, "text": "…"}
+        query["message"] = shown | {"date": int(time.time())}
     return {"update_id": next(_update_ids), "callback_query": query}
 
 

@@ -258,9 +258,7 @@ async def test_a_reader_who_blocks_the_bot_gets_nothing_until_they_write(
 async def test_a_button_press_on_an_inline_message_is_no_conversation(
     api: Telegram, tg: Bot
 ) -> None:
-    pressed = callback(BORIS, 0, "x")
-    del pressed["callback_query"]["message"]
-    api.push(pressed | {"callback_query": pressed["callback_query"] | {"inline_message_id": "i"}})
+    api.push(callback(BORIS, 0, "x", inline_message_id="i"))
     with pytest.raises(TelegramForbiddenError, match="can't initiate conversation"):
         await tg.send_message(BORIS["id"], "hello")
 

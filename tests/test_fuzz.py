@@ -164,15 +164,15 @@ def any_update(draw: st.DrawFn) -> dict[str, Any]:
     )
     shown = draw(st.sampled_from(["message", "message", "inaccessible", "inline"]))
     private = chat_for(user, "private")
-    press = updates.callback(user, message_id, data, chat=private, id=f"f{next(_ids)}")
+    inline = "inline" if shown == "inline" else None
+    press = updates.callback(
+        user, message_id, data, chat=private, id=f"f{next(_ids)}", inline_message_id=inline
+    )
     query = press["callback_query"]
     if shown == "message":
         query["message"].update(date=date, text=draw(st.text(max_size=10)) or "…")
     elif shown == "inaccessible":
         query["message"] = {"message_id": message_id, "date": 0, "chat": private}
-    else:
-        del query["message"]
-        query["inline_message_id"] = "inline"
     return press
 
 
