@@ -21,23 +21,11 @@ from fake_telegram import BOT_USER, OfflineReader, OfflineSession, updates
 from storage import Event
 from tests.conftest import TOKEN
 
-PHOTO = [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]
 MEDIA: dict[str, dict[str, Any]] = {
-    "photo": {"photo": PHOTO, "caption": "<b>look</b> & see"},
-    "sticker": {
-        "sticker": {
-            "file_id": "s",
-            "file_unique_id": "s",
-            "type": "regular",
-            "width": 512,
-            "height": 512,
-            "is_animated": False,
-            "is_video": False,
-            "emoji": "👍",
-        }
-    },
-    "voice": {"voice": {"file_id": "v", "file_unique_id": "v", "duration": 3}},
-    "document": {"document": {"file_id": "d", "file_unique_id": "d", "file_name": "x.pdf"}},
+    "photo": updates.SAMPLES["photo"] | {"caption": "<b>look</b> & see"},
+    "sticker": updates.SAMPLES["sticker"],
+    "voice": updates.SAMPLES["voice"],
+    "document": updates.SAMPLES["document"],
     "video_note": {
         "video_note": {"file_id": "n", "file_unique_id": "n", "length": 240, "duration": 2}
     },
