@@ -629,7 +629,8 @@ class Telegram:
         deadline = time.monotonic() + max(int(p.get("timeout") or 0), 0)
         event = asyncio.Event()
         waker = (asyncio.get_running_loop(), event)
-        self._wakers.add(waker)
+        with self._lock:
+            self._wakers.add(waker)
         try:
             while True:
                 event.clear()
@@ -643,10 +644,13 @@ class Telegram:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(event.wait(), remaining)
         finally:
-            self._wakers.discard(waker)
+            with self._lock:
+                self._wakers.discard(waker)
 
     def _wake(self) -> None:
-        for loop, event in list(self._wakers):
+        with self._lock:
+            wakers = list(self._wakers)
+        for loop, event in wakers:
             with contextlib.suppress(RuntimeError):  # that loop is closing
                 loop.call_soon_threadsafe(event.set)
 
