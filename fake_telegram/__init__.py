@@ -6,17 +6,7 @@ by hand). `updates` builds the updates a reader sends.
 Not part of the bot: the bot never imports it.
 """
 
-from fake_telegram.model import BOT_USER, DEFAULT_TOKEN, ApiError, Call, FloodLimits, Telegram
-from fake_telegram.session import OfflineReader, OfflineSession, Reader
+from fake_telegram.model import BOT_USER, Call, FloodLimits, Telegram
+from fake_telegram.session import OfflineReader, OfflineSession
 
-__all__ = [
-    "BOT_USER",
-    "DEFAULT_TOKEN",
-    "ApiError",
-    "Call",
-    "FloodLimits",
-    "OfflineReader",
-    "OfflineSession",
-    "Reader",
-    "Telegram",
-]
+__all__ = ["BOT_USER", "Call", "FloodLimits", "OfflineReader", "OfflineSession", "Telegram"]
