@@ -25,8 +25,8 @@ What it does, in one process:
 5. Memory per idle conversation in the FSM storage the bot uses when polling, at 10,000 and
    100,000 readers: the state and data the bot leaves after /start, a role and a section, taken
    from a real conversation and replicated per reader through the storage API.
-6. Time from spawning `python -m bot` to its first getUpdates, against a local stand-in for the
-   Bot API (aiohttp, 127.0.0.1), and the same for a bare aiogram bot: the floor.
+6. Time from spawning `python -m bot` to its first getUpdates, against the fake Telegram served
+   over HTTP on 127.0.0.1 (`fake_telegram.http`), and the same for a bare aiogram bot: the floor.
 
 The last line is always `full/bare throughput ratio: R`.
 """
@@ -38,7 +38,6 @@ import asyncio
 import copy
 import gc
 import heapq
-import itertools
 import os
 import random
 import resource
@@ -49,7 +48,7 @@ import tempfile
 import time
 import tracemalloc
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +60,7 @@ from benchmarks import questions
 from bot.app import DEFAULTS, build_bot, build_dispatcher
 from bot.config import Contacts, load_contacts
 from bot.languages import make_i18n
-from fake_telegram import BOT_USER, FakeTelegram, OfflineSession, button_press, text_content
+from fake_telegram import OfflineReader, OfflineSession, Telegram
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:" + "B" * 35
@@ -119,71 +118,36 @@ FORGED = ["n:old_topic", "v1:menu", "n:", "x"]
 
 
 # -- the workload ------------------------------------------------------------------------------
-@dataclass
-class _RecordingTelegram(FakeTelegram):
-    """Also remembers, per chat, the ids of the bot's messages with buttons (the last one is on
-    screen), so that a simulated reader can press what it sees without scanning every message."""
-
-    screens: dict[int, list[int]] = field(default_factory=dict)
-
-    def _sendMessage(self, params: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        status, body = super()._sendMessage(params)
-        if body["ok"] and params.get("reply_markup"):
-            self.screens.setdefault(int(params["chat_id"]), []).append(body["result"]["message_id"])
-        return status, body
-
-
-@dataclass
-class _Reader:
-    user: dict[str, Any]
-    chat: dict[str, Any]
+class _Reader(OfflineReader):
     started: bool = False
     last_pressed: str | None = None
     double_tap: bool = False  # the next action taps last_pressed again
 
 
 class _Recorder:
-    def __init__(self, dispatcher: Dispatcher, bot: Bot, seed: int) -> None:
-        self.dispatcher, self.bot = dispatcher, bot
-        self.session: OfflineSession = bot.session  # type: ignore[assignment]
-        self.telegram: _RecordingTelegram = self.session.telegram  # type: ignore[assignment]
+    def __init__(self, seed: int) -> None:
         self.rng = random.Random(seed)
-        self.update_ids = itertools.count(1)
         self.updates: list[dict[str, Any]] = []
         self.methods: list[tuple[str, ...]] = []
         self.now = 0.0  # simulated time of the update being fed
 
-    async def feed(self, update: dict[str, Any], kind: str) -> None:
-        before = len(self.session.requests)
-        update = {"update_id": next(self.update_ids), **update}
-        await self.dispatcher.feed_update(
-            self.bot, Update.model_validate(update, context={"bot": self.bot})
-        )
+    async def feed(self, reader: _Reader, update: dict[str, Any], kind: str) -> None:
+        calls = await reader.feed(update)
         self.updates.append({**update, "_kind": kind, "_at": self.now})
-        self.methods.append(tuple(r.method for r in self.session.requests[before:]))
+        self.methods.append(tuple(c.method for c in calls))
 
     async def send(self, reader: _Reader, text: str, kind: str) -> None:
-        message_id = self.telegram.user_message(reader.chat["id"], text)
-        message = {
-            "message_id": message_id,
-            "date": int(time.time()),
-            "chat": reader.chat,
-            "from": reader.user,
-        }
-        await self.feed({"message": {**message, **text_content(text)}}, kind)
+        await self.feed(reader, reader.typing(text), kind)
 
     async def press(self, reader: _Reader, data: str, message_id: int, kind: str) -> None:
-        query_id = f"q{next(self.update_ids)}"
-        query = button_press(self.telegram, reader.chat, reader.user, data, message_id, query_id)
-        await self.feed({"callback_query": query}, kind)
+        await self.feed(reader, reader.pressing(data, message_id), kind)
         reader.last_pressed = data
         reader.double_tap = kind != "double tap" and self.rng.random() < DOUBLE_TAPS
 
     def buttons(self, reader: _Reader, message_id: int, *, marked: str = "") -> list[str]:
         """Callback data of the buttons on a message (never Erase), or of those whose label
         starts with one of `marked`."""
-        stored = self.telegram.messages[(reader.chat["id"], message_id)]
-        rows = (stored.markup or {}).get("inline_keyboard", [])
+        _text, rows = reader.telegram.screen(reader.chat["id"], message_id)
         return [
             b["callback_data"]
             for row in rows
@@ -199,8 +163,7 @@ class _Recorder:
             reader.started = True
             await self.send(reader, "/start", "start")
             return
-        screens = self.telegram.screens[reader.chat["id"]]
-        current = screens[-1]
+        current = reader.last_message_id()
         if reader.double_tap and reader.last_pressed:
             # Telegram sends the second tap with the message as it is now, edited or not.
             await self.press(reader, reader.last_pressed, current, "double tap")
@@ -235,13 +198,18 @@ class _Recorder:
             await self.send(reader, "/help", "/help")
         elif roll < 0.91:
             await self.send(reader, "/start", "start")
-        elif roll < 0.95 and len(screens) > 1:
+        elif roll < 0.95 and len(screens := self.screens(reader)) > 1:
             old = rng.choice(screens[:-1])
             await self.press(
                 reader, rng.choice(self.buttons(reader, old) or ["n:home"]), old, "older message"
             )
         else:
             await self.press(reader, rng.choice(FORGED), current, "stale data")
+
+    def screens(self, reader: _Reader) -> list[int]:
+        """The bot's messages with buttons in the reader's chat, oldest first."""
+        shown = reader.telegram.messages_in(reader.chat["id"])
+        return [m["message_id"] for m in shown if "reply_markup" in m]
 
 
 @dataclass
@@ -261,22 +229,20 @@ async def record_workload(
     contacts: Contacts, i18n: Any, *, readers: int, updates: int, seed: int
 ) -> Workload:
     """Talk to the real bot once, choosing each reader's next action from its screen."""
-    bot = build_bot(TOKEN, session=OfflineSession(_RecordingTelegram()))
+    bot = build_bot(TOKEN, session=OfflineSession())
     clock = SimulatedClock()
     dispatcher = _build_dispatcher(contacts, i18n, clock)
-    recorder = _Recorder(dispatcher, bot, seed)
+    recorder = _Recorder(seed)
     rng = random.Random(seed + 1)
     codes = [code for code, _ in LANGUAGES]
     weights = [weight for _, weight in LANGUAGES]
     people = []
     for n in range(readers):
-        uid = 10_000_000 + n
-        user: dict[str, Any] = {"id": uid, "is_bot": False, "first_name": f"Reader{n}"}
         code = rng.choices(codes, weights)[0]
-        if code:
-            user["language_code"] = code
         people.append(
-            _Reader(user, {"id": uid, "type": "private", "first_name": user["first_name"]})
+            _Reader(
+                dispatcher, bot, user_id=10_000_000 + n, first_name=f"Reader{n}", language_code=code
+            )
         )
     # Readers arrive over the first 60% of the simulated time and act at their own pace; updates of
     # different readers interleave as in a busy hour.
@@ -363,14 +329,6 @@ async def replay(
                 )
                 for d in dicts
             ]
-            # A message's id comes from the chat's counter, shared with the bot's messages: register
-            # each user message just before its update, as it was when recorded.
-            user_messages = [
-                (d["message"]["chat"]["id"], d["message"].get("text", ""))
-                if "message" in d
-                else None
-                for d in dicts
-            ]
             times = [d["_at"] for d in dicts]
             telegram = session.telegram
             in_fake = [0]
@@ -398,9 +356,10 @@ async def replay(
             started = time.perf_counter_ns()
             for i, update in enumerate(updates):
                 clock.now = times[i]
-                if user_messages[i] is not None:
-                    telegram.user_message(*user_messages[i])
-                marks[i] = len(session.requests)
+                # Telegram learns of each update as it was when recorded: a message takes its
+                # chat's next id (shared with the bot's messages), a button press is one to answer.
+                telegram.receive(dicts[i])
+                marks[i] = len(telegram.calls)
                 t0 = time.perf_counter_ns()
                 await dispatcher.feed_update(bot, update)
                 latencies[i] = time.perf_counter_ns() - t0
@@ -416,14 +375,14 @@ async def replay(
             if trace:
                 peak = tracemalloc.get_traced_memory()[1]
                 tracemalloc.stop()
-            marks[len(updates)] = len(session.requests)
+            marks[len(updates)] = len(telegram.calls)
         finally:
             # Also on an error: the counter's writer thread would keep the process alive.
             await close()
         await bot.session.close()
     missing, methods = [], []
     for i, d in enumerate(dicts):
-        made = session.requests[marks[i] : marks[i + 1]]
+        made = telegram.calls[marks[i] : marks[i + 1]]
         methods.append(tuple(r.method for r in made))
         ok = {r.method for r in made if r.ok}
         if i in dropped_at:
@@ -433,7 +392,7 @@ async def replay(
                 missing.append(i)
         elif "answerCallbackQuery" not in ok:
             missing.append(i)
-    failed = sum(1 for r in session.requests if not r.ok)
+    failed = sum(1 for r in telegram.calls if not r.ok)
     return Round(
         name, seconds, latencies, missing, failed, methods, in_fake[0], len(dropped_at), peak
     )
@@ -469,8 +428,6 @@ async def bare_factory(
 # -- memory per idle conversation --------------------------------------------------------------
 async def idle_template(contacts: Contacts, i18n: Any) -> tuple[Any, dict[str, Any]]:
     """The state and data a real conversation leaves after /start, a role and a section."""
-    from fake_telegram import OfflineReader
-
     session = OfflineSession()
     bot = build_bot(TOKEN, session=session)
     dispatcher = build_dispatcher(contacts=contacts, i18n=i18n)
@@ -527,37 +484,27 @@ asyncio.run(main())
 
 async def startup_seconds(contacts_path: Path, *, bare: bool = False) -> float:
     """Seconds from spawning `python -m bot` (or a bare aiogram bot) to its first getUpdates,
-    against a local stand-in for the Bot API."""
-    from aiohttp import web
+    against the fake Telegram served over HTTP."""
+    from fake_telegram.http import Server
 
     first: asyncio.Future[float] = asyncio.get_running_loop().create_future()
+    telegram = Telegram(TOKEN)
+    answer = telegram.answer
 
-    async def api(request: web.Request) -> web.Response:
-        method = request.match_info["method"]
-        if method == "getUpdates":
-            if not first.done():
-                first.set_result(time.perf_counter())
-            await asyncio.sleep(0.5)  # a long poll with nothing new
-            result: Any = []
-        elif method == "getMe":
-            result = BOT_USER
-        else:  # setMyCommands, setMyDescription, setMyShortDescription, deleteWebhook, ...
-            result = True
-        return web.json_response({"ok": True, "result": result})
+    async def noting_the_first_poll(method: str, params: dict[str, Any]) -> Any:
+        if method == "getUpdates" and not first.done():
+            first.set_result(time.perf_counter())
+        return await answer(method, params)
 
-    app = web.Application()
-    app.router.add_route("POST", "/bot{token}/{method}", api)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+    telegram.answer = noting_the_first_poll  # type: ignore[method-assign]
+    server = Server(telegram)
+    await server.start()
     try:
         with tempfile.TemporaryDirectory(prefix="bench-start-") as tmp:
             env = {k: v for k, v in os.environ.items() if not k.startswith("BOT_")}
             env.update(
                 BOT_TOKEN=TOKEN,
-                BOT_API_URL=f"http://127.0.0.1:{port}",
+                BOT_API_URL=str(telegram.url),
                 BOT_CONTACTS=str(contacts_path),
                 BOT_DB=str(Path(tmp) / "counts.sqlite3"),
             )
@@ -594,7 +541,7 @@ async def startup_seconds(contacts_path: Path, *, bare: bool = False) -> float:
                         process.kill()
                         await process.wait()
     finally:
-        await runner.cleanup()
+        await server.stop()
 
 
 def live_contacts(tmp: Path) -> Path:

@@ -1,4 +1,4 @@
-"""`python -m bot [run|stats|locales|preview] ...`
+"""`python -m bot [run|stats|locales|preview|fake-telegram] ...`
 
 Only the chosen subcommand is imported, so a configuration error is reported (and the bot starts)
 without loading what the other subcommands need.
@@ -19,12 +19,16 @@ SUBCOMMANDS = {
         "translators.preview",
         "talk to the bot in the terminal, without a token or network",
     ),
+    "fake-telegram": (
+        "fake_telegram.terminal",
+        "serve a fake Bot API locally and be the bot's reader in the terminal",
+    ),
 }
 
 
 def usage() -> str:
     lines = ["usage: python -m bot [SUBCOMMAND] [options]", "", "subcommands:"]
-    lines += [f"  {name:<10} {text}" for name, (_module, text) in SUBCOMMANDS.items()]
+    lines += [f"  {name:<14} {text}" for name, (_module, text) in SUBCOMMANDS.items()]
     lines += ["", "`python -m bot SUBCOMMAND --help` for its options."]
     return "\n".join(lines)
 

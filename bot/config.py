@@ -36,8 +36,6 @@ class Settings(BaseSettings):
     contacts: Path = Path("contacts.toml")
     # Idle conversations are forgotten after this many seconds (FSM state and data).
     state_ttl: int = Field(default=24 * 3600, ge=60, le=7 * 24 * 3600)
-    webhook_url: HttpUrl | None = None
-    webhook_secret: SecretStr | None = None
     redis_url: str | None = None
 
     @field_validator("token")
@@ -45,15 +43,6 @@ class Settings(BaseSettings):
     def _token_shape(cls, value: SecretStr) -> SecretStr:
         if not re.fullmatch(r"\d+:[A-Za-z0-9_-]{20,}", value.get_secret_value()):
             raise ValueError("expected the token @BotFather gave, like 123456:ABC-DEF...")
-        return value
-
-    @field_validator("webhook_secret")
-    @classmethod
-    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
-        if value is not None and not re.fullmatch(
-            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
-        ):
-            raise ValueError("1-256 characters of A-Z, a-z, 0-9, _ and -")
         return value
 
     @field_validator("admins", mode="before")
@@ -141,7 +130,3 @@ def load_contacts(path: Path) -> Contacts:
         return Contacts.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(f"contacts file {path}: {_first_error(exc)}") from None
-
-
-def is_handle(value: str) -> bool:
-    return re.fullmatch(_HANDLE, value) is not None

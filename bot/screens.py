@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -17,6 +16,8 @@ from aiogram.utils.i18n import gettext as _
 from bot import keyboards, telegram_html
 from bot.config import Contacts
 from bot.content.tree import BY_ID, Extra, Section
+from bot.errors import is_not_modified
+from bot.telegram_html import escape
 
 # Message ids kept for /erase (in FSM storage, never on disk) as [id, unix date] pairs; Telegram
 # lets a bot delete only messages younger than 48 hours, so older pairs are dropped as new ones come.
@@ -45,18 +46,24 @@ def configured_extra(section: Section, contacts: Contacts) -> str:
     if section.extra is Extra.CONTACTS:
         if not contacts.any_program_channel:
             return _("The operator of this bot has not configured the official channels yet.")
-        lines += [_("Hotline (24 hours): {phone}").format(phone=_e(p)) for p in contacts.hotline]
+        lines += [
+            _("Hotline (24 hours): {phone}").format(phone=escape(p)) for p in contacts.hotline
+        ]
         if contacts.telegram_bot:
-            lines.append(_("Official bot: {handle}").format(handle=_e("@" + contacts.telegram_bot)))
+            lines.append(
+                _("Official bot: {handle}").format(handle=escape("@" + contacts.telegram_bot))
+            )
         if contacts.telegram_channel:
             lines.append(
-                _("Official channel: {handle}").format(handle=_e("@" + contacts.telegram_channel))
+                _("Official channel: {handle}").format(
+                    handle=escape("@" + contacts.telegram_channel)
+                )
             )
         if contacts.website:
-            lines.append(_("Website: {url}").format(url=_e(str(contacts.website))))
+            lines.append(_("Website: {url}").format(url=escape(str(contacts.website))))
     elif section.extra is Extra.FIND:
         if contacts.icrc_phone:
-            lines.append(_("ICRC: {phone}").format(phone=_e(contacts.icrc_phone)))
+            lines.append(_("ICRC: {phone}").format(phone=escape(contacts.icrc_phone)))
         if not (contacts.find_url or contacts.icrc_url or contacts.icrc_phone):
             return _("The operator of this bot has not configured these contacts yet.")
     return "\n".join(lines)
@@ -75,10 +82,6 @@ def _already_shows(message: Message, screen: Screen) -> bool:
     if shown is None or wanted is None:
         return shown is wanted
     return shown.model_dump(exclude_none=True) == wanted.model_dump(exclude_none=True)
-
-
-def _e(value: str) -> str:
-    return html.escape(value, quote=False)
 
 
 def deletable_ids(data: dict, now: float | None = None) -> list[int]:
@@ -119,7 +122,7 @@ async def show(event: Message | CallbackQuery, state: FSMContext, bot: Bot, scre
             await event.message.edit_text(screen.text, reply_markup=screen.markup)
             return
         except TelegramBadRequest as error:
-            if "not modified" in error.message:
+            if is_not_modified(error):
                 return
             # Too old to edit, or deleted: fall through and send a fresh one.
     chat_id = event.chat.id if isinstance(event, Message) else event.from_user.id

@@ -1,11 +1,12 @@
 """Telegram's HTML parse mode, checked the way the Bot API parses it.
 
-Written once and used everywhere text is judged: the tests, `python -m bot locales check`, the
-offline session that stands in for Telegram, and the local Bot API stand-in of the end-to-end tests.
+Written once and used everywhere text is judged: the tests, `python -m bot locales check`, and
+the fake Telegram (fake_telegram/) that stands in for the Bot API.
 """
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 
@@ -15,6 +16,10 @@ MAX_CALLBACK_DATA_BYTES = 64
 MAX_DESCRIPTION = 512
 MAX_SHORT_DESCRIPTION = 120
 MAX_COMMAND_DESCRIPTION = 256
+# Not Telegram's limit but a phone's: one 360 dp wide fits about 32 characters on an inline button
+# that has its row to itself; buttons on one row share it equally, and Telegram cuts the rest
+# with "…".
+BUTTON_ROW_CHARS = 32
 
 # Tags Telegram accepts, with the attributes each may carry.
 ALLOWED_TAGS: dict[str, frozenset[str]] = {
@@ -130,6 +135,12 @@ def problems(text: str, *, limit: int = MAX_MESSAGE_LENGTH) -> list[str]:
     elif length > limit:
         found.append(f"{length} characters after parsing, more than {limit}")
     return found
+
+
+def escape(text: str) -> str:
+    """A value as text in a Telegram HTML message: "&", "<" and ">" are what Telegram's parser
+    requires written as entities; the bot puts no value in an attribute, so quotes stay as typed."""
+    return html.escape(text, quote=False)
 
 
 def callback_data_problems(data: str) -> list[str]:

@@ -17,7 +17,8 @@ PRESENT = {p.parent.parent.name: p for p in catalog_paths()}
 
 
 def by_language(session, method: str) -> dict[str | None, dict]:  # type: ignore[no-untyped-def]
-    return {call.get("language_code"): call for call in session.calls(method)}
+    calls = session.telegram.calls_to(method)
+    return {call.params.get("language_code"): call.params for call in calls}
 
 
 async def test_every_language_gets_its_commands_and_descriptions_and_russian_is_the_default(
@@ -25,7 +26,9 @@ async def test_every_language_gets_its_commands_and_descriptions_and_russian_is_
 ) -> None:  # type: ignore[no-untyped-def]
     i18n = make_i18n()
     await commands.publish(bot, i18n)
-    assert all(r.ok for r in session.requests), [r for r in session.requests if not r.ok]
+    assert all(r.ok for r in session.telegram.calls), [
+        r for r in session.telegram.calls if not r.ok
+    ]
     published = commands.telegram_languages(i18n)
     assert set(published.values()) == set(PRESENT)  # every catalog, under Telegram's code for it
     sets = by_language(session, "setMyCommands")
@@ -59,7 +62,7 @@ async def test_a_script_variant_is_published_under_its_two_letter_code(
         "ru": "Коротко.",
         "uz": "Qisqacha.",
     }
-    assert all(r.ok for r in session.requests)
+    assert all(r.ok for r in session.telegram.calls)
 
 
 async def test_a_refused_translation_does_not_stop_the_start(
@@ -69,7 +72,7 @@ async def test_a_refused_translation_does_not_stop_the_start(
     write_catalog(tmp_path, "uk", {SHORT: "Дуже " * 30, DESCRIPTION: "Опис."})
     with caplog.at_level(logging.WARNING):
         await commands.publish(bot, make_i18n(tmp_path))
-    refused = [r for r in session.requests if not r.ok]
+    refused = [r for r in session.telegram.calls if not r.ok]
     assert [(r.method, r.params.get("language_code")) for r in refused] == [
         ("setMyShortDescription", "uk")
     ]
@@ -89,7 +92,7 @@ async def test_a_refused_translation_does_not_stop_the_start(
     ],
 )
 def test_the_offline_telegram_refuses_what_telegram_refuses(method, params) -> None:  # type: ignore[no-untyped-def]
-    from fake_telegram import FakeTelegram
+    from fake_telegram import Telegram
 
-    status, body = FakeTelegram().call(method, params)
+    status, body = Telegram().call(method, params)
     assert status == 400 and not body["ok"]

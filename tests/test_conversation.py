@@ -7,10 +7,6 @@ from bot.content.tree import BY_ID, HOME, PARENT, SECTIONS
 from fake_telegram import OfflineReader
 
 
-def sent_texts(requests) -> list[str]:  # type: ignore[no-untyped-def]
-    return [r.params["text"] for r in requests if r.method in ("sendMessage", "editMessageText")]
-
-
 async def test_start_asks_who_is_asking_then_shows_the_menu(reader) -> None:  # type: ignore[no-untyped-def]
     user: OfflineReader = reader()
     replies = await user.send("/start")

@@ -133,7 +133,8 @@ def test_what_babel_would_misread_silently_is_reported(tmp_path: Path) -> None:
     po.write_text(
         'msgid "Back"\nmsgstr "Назад"\n\nmsgid "Back"\nmsgstr "Повернутися"\n', encoding="utf-8"
     )
-    assert [(p.kind, p.msgid) for p in check_catalog(po, TEMPLATE)] == [("duplicate", "Back")]
+    [duplicate] = check_catalog(po, TEMPLATE)
+    assert duplicate.kind == "duplicate" and duplicate.detail.startswith("line 4:")
     po.write_bytes(b'msgid "Back"\nmsgstr "\xff"\n')
     assert [p.kind for p in check_catalog(po, TEMPLATE)] == ["unreadable"]
 

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import subprocess
 import sys
 
 from bot.__main__ import main
+from bot.app import build_bot, build_dispatcher
 from bot.callbacks import Nav
 from bot.content.tree import BY_ID, HOME
 from bot.handlers import start
 from bot.languages import DEFAULT_LOCALE, catalog_paths
+from bot.middlewares import Throttle
+from fake_telegram import Telegram
+from fake_telegram.http import Server
+from fake_telegram.terminal import render, talk_over_http
 from tests.conftest import ROOT
 from tests.fake_catalogs import translation, untranslated
-from translators.preview import converse, render
+from translators.preview import converse
 
 PRESENT = {p.parent.parent.name: p for p in catalog_paths()}
 LANG = "ko" if "ko" in PRESENT else DEFAULT_LOCALE
@@ -83,3 +89,32 @@ def test_render_marks_bold_italic_and_links() -> None:
         render('<b>Bold</b>, <i>it</i> &amp; <a href="https://x.org">link</a>')
         == "*Bold*, _it_ & link <https://x.org>"
     )
+
+
+async def test_fake_telegram_makes_the_terminal_the_reader_of_a_running_bot(contacts) -> None:  # type: ignore[no-untyped-def]
+    """`python -m bot fake-telegram`: the bot polls the fake over HTTP, a person types."""
+    async with Server(Telegram()) as telegram:
+        bot = build_bot(telegram.token, api_url=telegram.url)
+        dispatcher = build_dispatcher(contacts=contacts, throttle=Throttle(enabled=False))
+        polling = asyncio.create_task(
+            dispatcher.start_polling(bot, handle_signals=False, polling_timeout=1)
+        )
+        lines = iter(["1\n", "/help\n", "q\n"])
+
+        async def read_line() -> str:
+            return next(lines)
+
+        out = io.StringIO()
+        try:
+            await talk_over_http(telegram, "en", read_line, out, echo=True)
+        finally:
+            await dispatcher.stop_polling()
+            await polling
+    text = out.getvalue()
+    assert f"BOT_TOKEN={telegram.token} BOT_API_URL={telegram.url} python -m bot" in text
+    po = PRESENT["en"]
+    assert plain(translation(po, GREETING)) in text
+    assert "[1] " + translation(po, "I serve in the army") in text
+    assert plain(translation(po, BY_ID[HOME].text)) in text  # the button pressed
+    assert "/language" in text  # the help screen
+    assert telegram.unanswered_callback_queries() == []

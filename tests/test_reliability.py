@@ -17,27 +17,15 @@ from bot.callbacks import ChooseRole, Nav, Role
 from bot.fsm_storage import TTLMemoryStorage
 from bot.middlewares import RetryRequests, Throttle
 from bot.screens import DELETABLE_FOR, MESSAGE_IDS_KEY
-from fake_telegram import BOT_USER, OfflineReader, OfflineSession
+from fake_telegram import BOT_USER, OfflineReader, OfflineSession, updates
 from storage import Event
 from tests.conftest import TOKEN
 
-PHOTO = [{"file_id": "p1", "file_unique_id": "u1", "width": 90, "height": 90}]
 MEDIA: dict[str, dict[str, Any]] = {
-    "photo": {"photo": PHOTO, "caption": "<b>look</b> & see"},
-    "sticker": {
-        "sticker": {
-            "file_id": "s",
-            "file_unique_id": "s",
-            "type": "regular",
-            "width": 512,
-            "height": 512,
-            "is_animated": False,
-            "is_video": False,
-            "emoji": "👍",
-        }
-    },
-    "voice": {"voice": {"file_id": "v", "file_unique_id": "v", "duration": 3}},
-    "document": {"document": {"file_id": "d", "file_unique_id": "d", "file_name": "x.pdf"}},
+    "photo": updates.SAMPLES["photo"] | {"caption": "<b>look</b> & see"},
+    "sticker": updates.SAMPLES["sticker"],
+    "voice": updates.SAMPLES["voice"],
+    "document": updates.SAMPLES["document"],
     "video_note": {
         "video_note": {"file_id": "n", "file_unique_id": "n", "length": 240, "duration": 2}
     },
@@ -219,12 +207,12 @@ async def test_erase_deletes_both_sides_of_the_conversation(reader, session) -> 
     await user.send("/unknown")
     await user.press(Nav(to="rights").pack())
     chat = user.chat["id"]
-    assert len([k for k in session.telegram.messages if k[0] == chat]) > 10
+    assert len(session.telegram.messages_in(chat)) > 10
     replies = await user.send("/erase")
     assert all(r.ok for r in replies)
-    left = [k for k in session.telegram.messages if k[0] == chat]
+    left = session.telegram.messages_in(chat)
     assert len(left) == 1  # only the note that says it is done
-    assert "Удалено" in session.telegram.messages[left[0]].text
+    assert "Удалено" in left[0]["text"]
 
 
 async def test_erase_skips_what_telegram_cannot_delete_and_goes_in_batches(
@@ -239,9 +227,7 @@ async def test_erase_skips_what_telegram_cannot_delete_and_goes_in_batches(
     old = int(time.time()) - DELETABLE_FOR - 10
     data[MESSAGE_IDS_KEY] = [[9_000_001, old], *data[MESSAGE_IDS_KEY]]
     await state.set_data(data)
-    session.clear()
-    await user.send("/erase")
-    batches = session.calls("deleteMessages")
+    batches = [c.params for c in await user.send("/erase") if c.method == "deleteMessages"]
     # /start and its reply, 230 stickers and 230 replies, /erase itself: 463 ids
     assert [len(b["message_ids"]) for b in batches] == [100, 100, 100, 100, 63]
     deleted = {i for b in batches for i in b["message_ids"]}
@@ -264,7 +250,8 @@ async def test_whereabouts_are_deleted_with_a_reason(reader, session, kind: str)
     replies = await user.feed({"message": message})
     assert methods(replies) == ["deleteMessage", "sendMessage"], kind
     assert all(r.ok for r in replies)
-    assert (user.chat["id"], message["message_id"]) not in session.telegram.messages
+    shown = session.telegram.messages_in(user.chat["id"])
+    assert message["message_id"] not in [m["message_id"] for m in shown]
     assert "deleted your message" in replies[1].params["text"]
 
 
@@ -308,49 +295,11 @@ GROUP = {"id": -100500, "type": "supergroup", "title": "A group"}
 CHANNEL = {"id": -100600, "type": "channel", "title": "A channel"}
 
 
-def member(status: str) -> dict[str, Any]:
-    found: dict[str, Any] = {"status": status, "user": BOT_USER}
-    if status == "kicked":
-        found["until_date"] = 0
-    if status == "administrator":
-        found.update(
-            dict.fromkeys(
-                (
-                    "can_be_edited",
-                    "is_anonymous",
-                    "can_manage_chat",
-                    "can_delete_messages",
-                    "can_manage_video_chats",
-                    "can_restrict_members",
-                    "can_promote_members",
-                    "can_change_info",
-                    "can_invite_users",
-                    "can_post_stories",
-                    "can_edit_stories",
-                    "can_delete_stories",
-                    "can_send_welcome_messages",
-                ),
-                False,
-            )
-        )
-    return found
-
-
-def membership(user: OfflineReader, chat: dict[str, Any], old: str, new: str) -> dict[str, Any]:
-    return {
-        "my_chat_member": {
-            "chat": chat,
-            "from": user.user,
-            "date": int(time.time()),
-            "old_chat_member": member(old),
-            "new_chat_member": member(new),
-        }
-    }
-
-
 async def test_added_to_a_group_it_says_one_line_and_leaves(reader) -> None:  # type: ignore[no-untyped-def]
     user: OfflineReader = reader(language_code="en")
-    replies = await user.feed(membership(user, GROUP, "left", "member"))
+    replies = await user.feed(
+        updates.my_chat_member(user.user, GROUP, old_status="left", new_status="member")
+    )
     assert methods(replies) == ["sendMessage", "leaveChat"]
     assert replies[0].params["chat_id"] == GROUP["id"] and "reply_markup" not in replies[0].params
     assert (
@@ -374,16 +323,15 @@ async def test_a_message_in_a_group_gets_one_line_and_the_bot_leaves(reader) -> 
 
 async def test_a_channel_is_left_quietly(reader) -> None:  # type: ignore[no-untyped-def]
     user: OfflineReader = reader()
-    assert methods(await user.feed(membership(user, CHANNEL, "left", "administrator"))) == [
-        "leaveChat"
-    ]
-    post = {
-        "message_id": 5,
-        "date": int(time.time()),
-        "chat": {"id": -100700, "type": "channel", "title": "c"},
-        "text": "x",
-    }
-    assert methods(await user.feed({"channel_post": post})) == ["leaveChat"]
+    assert methods(
+        await user.feed(
+            updates.my_chat_member(
+                user.user, CHANNEL, old_status="left", new_status="administrator"
+            )
+        )
+    ) == ["leaveChat"]
+    post = updates.message(user.user, "x", chat=CHANNEL | {"id": -100700}, kind="channel_post")
+    assert methods(await user.feed(post)) == ["leaveChat"]
 
 
 async def test_leaving_still_happens_when_the_line_cannot_be_sent(reader, session) -> None:  # type: ignore[no-untyped-def]
@@ -394,7 +342,9 @@ async def test_leaving_still_happens_when_the_line_cannot_be_sent(reader, sessio
         403,
         "Forbidden: not enough rights to send text messages to the chat",
     )
-    replies = await user.feed(membership(user, GROUP, "left", "member"))
+    replies = await user.feed(
+        updates.my_chat_member(user.user, GROUP, old_status="left", new_status="member")
+    )
     assert methods(replies) == ["sendMessage", "leaveChat"] and replies[1].ok
 
 
@@ -403,7 +353,12 @@ async def test_a_reader_who_blocks_the_bot_is_forgotten(reader, dispatcher, bot)
     await user.send("/start")
     state = dispatcher.fsm.get_context(bot, chat_id=user.chat["id"], user_id=user.user["id"])
     assert await state.get_data()
-    assert await user.feed(membership(user, user.chat, "member", "kicked")) == []
+    assert (
+        await user.feed(
+            updates.my_chat_member(user.user, user.chat, old_status="member", new_status="kicked")
+        )
+        == []
+    )
     assert await state.get_data() == {} and await state.get_state() is None
 
 
@@ -466,6 +421,7 @@ async def test_429_waits_retry_after_then_succeeds() -> None:
         slept.append(seconds)
 
     session = OfflineSession()
+    session.telegram.add_chat({"id": 1, "type": "private", "first_name": "R"})
     bot = Bot(TOKEN, session=session)
     session.middleware(RetryRequests(sleep=sleep))
     calls = fail(
@@ -482,6 +438,7 @@ async def test_retries_are_bounded() -> None:
         slept.append(seconds)
 
     session = OfflineSession()
+    session.telegram.add_chat({"id": 1, "type": "private", "first_name": "R"})
     bot = Bot(TOKEN, session=session)
     session.middleware(RetryRequests(sleep=sleep, max_wait=20))
     fail(session, "sendMessage", 429, "Too Many Requests: retry after 300", retry_after=300)

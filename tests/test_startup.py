@@ -13,12 +13,12 @@ from tests.conftest import ROOT
 async def test_publish_sets_commands_for_every_language_and_a_russian_default(bot, session) -> None:  # type: ignore[no-untyped-def]
     i18n = make_i18n()
     await commands.publish(bot, i18n)
-    calls = session.calls("setMyCommands")
+    calls = [c.params for c in session.telegram.calls_to("setMyCommands")]
     codes = [c.get("language_code") for c in calls]
     assert codes[0] is None and set(codes[1:]) == set(i18n.available_locales)
     names = [c["command"] for c in calls[0]["commands"]]
     assert names == ["start", "menu", "language", "erase", "help"]
-    assert all(r.ok for r in session.requests)
+    assert all(r.ok for r in session.telegram.calls)
 
 
 def run_bot(env: dict[str, str], tmp_path) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]

@@ -16,16 +16,25 @@ async def test_every_reachable_button_answers_within_telegram_limits(reader) -> 
 
 
 async def test_the_walk_catches_what_telegram_would_refuse() -> None:
-    from fake_telegram import Request
+    from fake_telegram import Call
 
-    bad = Request("sendMessage", {"text": "<div>x</div>", "protect_content": True})
+    bad = Call("sendMessage", {"text": "<div>x</div>", "protect_content": True})
     assert check_request(bad)
-    long = Request("editMessageText", {"text": "я" * 4097})
+    long = Call("editMessageText", {"text": "я" * 4097})
     assert check_request(long)
     button = {"text": "x", "callback_data": "n:" + "я" * 40}
-    markup = Request(
+    markup = Call(
         "sendMessage",
         {"text": "ok", "protect_content": True, "reply_markup": {"inline_keyboard": [[button]]}},
     )
     assert check_request(markup)
-    assert check_request(Request("sendMessage", {"text": "ok"}))  # not protected
+    assert check_request(Call("sendMessage", {"text": "ok"}))  # not protected
+
+
+def test_values_are_escaped_one_way_for_telegram_html() -> None:
+    from bot import telegram_html
+
+    value = '<Olga\'s> & "son"'
+    escaped = telegram_html.escape(value)
+    assert escaped == '&lt;Olga\'s&gt; &amp; "son"'
+    assert telegram_html.parse(f"<b>{escaped}</b>") == (value, [])

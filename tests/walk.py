@@ -6,17 +6,17 @@ from dataclasses import dataclass, field
 
 from bot import telegram_html
 from bot.callbacks import Action, Do
-from fake_telegram import OfflineReader, Request
+from fake_telegram import Call, OfflineReader
 
 
 @dataclass
 class Walk:
     pressed: list[str] = field(default_factory=list)
-    requests: list[Request] = field(default_factory=list)
+    requests: list[Call] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
 
 
-def check_request(request: Request) -> list[str]:
+def check_request(request: Call) -> list[str]:
     """What Telegram would refuse in one request (the offline Telegram refuses it too)."""
     found = []
     if not request.ok:

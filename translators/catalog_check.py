@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import gettext
 import io
+import os
 import re
+import subprocess
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -29,10 +31,6 @@ from bot.languages import DEFAULT_LOCALE, native_name
 from bot.screens import configured_extra
 from translators import catalogs
 from translators.plurals import header_problems
-
-# A phone 360 dp wide fits about 32 characters on an inline button that has its row to itself;
-# buttons on one row share it equally, and Telegram cuts what does not fit with "…".
-BUTTON_ROW_CHARS = 32
 
 # The longest operator-configured values the checks assume (the contacts file allows up to these
 # for phones and handles; a website address is assumed to stay under 200 characters).
@@ -206,7 +204,7 @@ def _buttons(lang: str, source: Callable[[str], str | None]) -> list[Problem]:
     markups.append(keyboards.language_keyboard([lang, DEFAULT_LOCALE], lang))
     found, seen = [], set()
     for row in (row for markup in markups for row in markup.inline_keyboard):
-        limit = BUTTON_ROW_CHARS // len(row)
+        limit = telegram_html.BUTTON_ROW_CHARS // len(row)
         where = "alone on its row" if len(row) == 1 else f"sharing its row with {len(row) - 1} more"
         for button in row:
             msgid = source(button.text)
@@ -234,40 +232,38 @@ def _public_face(source: Callable[[str], str | None]) -> list[Problem]:
     return found
 
 
-_PO_LINE = re.compile(
-    r'(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"\s*'
-)
-_KEYWORD = re.compile(r"(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s")
+# GNU msgfmt's complaints: "FILE:LINE[:COLUMN]: what". It reads what Babel reads wrongly without a
+# word: a quote left open (the text is cut short), a msgid given twice (the second is ignored).
+_MSGFMT_ERROR = re.compile(r"^.*?:(\d+)(?::\d+)?: (.*)$")
 
 
 def syntax_problems(path: Path) -> list[Problem]:
-    """What Babel would read wrongly without a word: a quote left open (the text is cut short),
-    a stray line, a msgid given twice (the second is ignored)."""
+    """What GNU gettext's msgfmt refuses in a catalog, line by line."""
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        return [Problem("unreadable", "", str(error))]
+        result = subprocess.run(
+            ["msgfmt", "-o", os.devnull, str(path)],
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=60,
+            check=False,
+        )
+    except FileNotFoundError:
+        detail = "msgfmt (GNU gettext) is needed to check a catalog's syntax: install gettext"
+        return [Problem("syntax", "", detail)]
     found = []
-    seen: Counter[tuple[str, str]] = Counter()
-    entry, key = {"msgctxt": "", "msgid": ""}, ""
-    for number, line in enumerate(lines, 1):
-        stripped = line.strip()
-        if not stripped or stripped.startswith("#"):
-            continue
-        if not _PO_LINE.fullmatch(stripped):
-            detail = f"line {number}: {shorten(stripped, 50)} (a quote left open?)"
-            found.append(Problem("syntax", "", detail))
-            continue
-        if keyword := _KEYWORD.match(stripped):
-            if keyword.group(1) == "msgctxt" or (keyword.group(1) == "msgid" and key != "msgctxt"):
-                entry = {"msgctxt": "", "msgid": ""}  # a new entry begins
-            key = keyword.group(1)
-            if key in ("msgstr", "msgstr[0]") and entry["msgid"]:
-                seen[(entry["msgctxt"], entry["msgid"])] += 1
-        if key in entry:
-            entry[key] += stripped[stripped.index('"') + 1 : -1]
-    twice = [msgid for (_, msgid), n in seen.items() if n > 1]
-    found += [Problem("duplicate", msgid, "given twice; the second is ignored") for msgid in twice]
+    for line in result.stderr.splitlines():
+        if not (error := _MSGFMT_ERROR.match(line)) or error[2].startswith("..."):
+            continue  # a summary, or the note that points at a duplicate's first definition
+        number, what = error[1], error[2].rstrip(".")
+        if what == "duplicate message definition":
+            found.append(
+                Problem("duplicate", "", f"line {number}: given twice; the second is ignored")
+            )
+        else:
+            found.append(Problem("syntax", "", f"line {number}: {what}"))
+    if result.returncode and not found:
+        found.append(Problem("syntax", "", result.stderr.strip()[:200]))
     return found
 
 

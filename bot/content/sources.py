@@ -174,8 +174,3 @@ def citations(text: str) -> set[tuple[str, int]]:
 def is_known(treaty: str, number: int) -> bool:
     """Whether the article is one the texts may cite."""
     return (treaty, number) in _KNOWN
-
-
-def article(treaty: str, number: int) -> Article | None:
-    """The listed article, or None when the texts may not cite it."""
-    return next((a for a in ARTICLES if a.treaty == treaty and a.number == number), None)

@@ -9,7 +9,6 @@ The counts are exact here (admins are trusted; the CLI's exports can suppress sm
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
 from datetime import date
 from typing import Any
@@ -27,6 +26,7 @@ from babel.numbers import format_decimal
 from bot import telegram_html
 from bot.content.tree import BY_ID
 from bot.screens import remember
+from bot.telegram_html import escape
 from storage import Event, Period, Totals
 
 log = logging.getLogger("bot.admin")
@@ -106,7 +106,7 @@ class StatsView:
             name = Locale.parse(code.replace("-", "_")).get_display_name(self.locale)
         except (ValueError, TypeError, UnknownLocaleError):
             name = None
-        return html.escape(name or code)
+        return escape(name or code)
 
     def line(self, name: str, readers: int, events: dict[str, int]) -> str:
         parts = [f"{self.labels['readers']} <b>{self.number(readers)}</b>"]
@@ -118,12 +118,12 @@ class StatsView:
         return f"{name}: " + " · ".join(parts)
 
     def block(self, title: str, totals: Totals, languages: int | None) -> list[str]:
-        lines = [f"<b>{html.escape(title)}</b>"]
+        lines = [f"<b>{escape(title)}</b>"]
         if not totals.events and not totals.readers:
-            lines.append(html.escape(_("nothing counted")))
+            lines.append(escape(_("nothing counted")))
             return lines
         lines.append(
-            self.line(html.escape(_("all languages")), totals.total_readers(), totals.by_event())
+            self.line(escape(_("all languages")), totals.total_readers(), totals.by_event())
         )
         langs = totals.languages()
         shown = langs if languages is None else langs[:languages]
@@ -135,15 +135,15 @@ class StatsView:
             hidden = len(langs) - len(shown)
             more = ngettext("… and {n} more language", "… and {n} more languages", hidden)
             more = more.format(n=self.number(hidden))
-            lines.append(html.escape(more))
+            lines.append(escape(more))
         return lines
 
     def topics(self, title: str, counts: dict[str, int], name: Any) -> list[str]:
         if not counts:
             return []
         ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[:TOP_SECTIONS]
-        items = " · ".join(f"{html.escape(name(topic))} {self.number(n)}" for topic, n in ranked)
-        return [f"{html.escape(title)}: {items}"]
+        items = " · ".join(f"{escape(name(topic))} {self.number(n)}" for topic, n in ranked)
+        return [f"{escape(title)}: {items}"]
 
 
 def section_title(section_id: str) -> str:
@@ -157,11 +157,9 @@ def render(periods: list[tuple[str, Totals]], today: date, locale: Locale) -> st
     view = StatsView(locale)
     title = _("Counts")  # outside the f-string, where pybabel can extract it
     head = [
-        f"<b>{html.escape(title)}</b> · UTC · {html.escape(view.day(today))}",
+        f"<b>{escape(title)}</b> · UTC · {escape(view.day(today))}",
         "<i>"
-        + html.escape(
-            _("Readers are distinct per day and language; over several days they are summed.")
-        )
+        + escape(_("Readers are distinct per day and language; over several days they are summed."))
         + "</i>",
     ]
     month = periods[2][1] if len(periods) > 2 else periods[-1][1]
@@ -174,7 +172,7 @@ def render(periods: list[tuple[str, Totals]], today: date, locale: Locale) -> st
     ]
     if month.lost:
         tail.append(
-            html.escape(
+            escape(
                 _("Dropped while the database was unavailable: {n}").format(
                     n=view.number(month.lost)
                 )
@@ -196,7 +194,7 @@ def render(periods: list[tuple[str, Totals]], today: date, locale: Locale) -> st
 async def stats(message: Message, state: FSMContext, counter: Any) -> None:
     report = getattr(counter, "report", None)
     if report is None:
-        text = html.escape(_("Counts are not kept: no database is configured."))
+        text = escape(_("Counts are not kept: no database is configured."))
     else:
         today = counter.today()
         try:
@@ -208,7 +206,7 @@ async def stats(message: Message, state: FSMContext, counter: Any) -> None:
             ]
         except Exception as error:  # noqa: BLE001 - the admin gets a line, the bot goes on
             log.warning("stats unavailable: %s", type(error).__name__)
-            text = html.escape(
+            text = escape(
                 _("The counts cannot be read right now; they are kept in memory meanwhile.")
             )
         else:

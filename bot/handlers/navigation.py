@@ -16,7 +16,6 @@ from bot.config import Contacts
 from bot.content.tree import BY_ID, HOME, Extra
 from bot.handlers.fallback import stale_button
 from bot.screens import Screen, section_screen, show
-from bot.states import Flow
 from storage import Counter, Event
 
 
@@ -34,7 +33,6 @@ async def open_section(
     if section is None:  # forged, or from an older version of the menu
         await stale_button(query, state, bot, contacts, callback_answer)
         return
-    await state.set_state(Flow.reading)
     await state.update_data(section=section.id)
     lang, user_id = i18n.current_locale, query.from_user.id
     if section.id != HOME:
@@ -45,7 +43,6 @@ async def open_section(
 
 
 async def menu(message: Message, state: FSMContext, bot: Bot, contacts: Contacts) -> None:
-    await state.set_state(Flow.reading)
     await state.update_data(section=HOME)
     await show(message, state, bot, section_screen(HOME, contacts))
 

@@ -17,7 +17,6 @@ from bot.content.tree import HOME
 from bot.handlers.fallback import stale_button
 from bot.languages import available
 from bot.screens import Screen, section_screen, show
-from bot.states import Flow
 from storage import Counter, Event
 
 
@@ -44,7 +43,6 @@ async def start(
     data = await state.get_data()
     keep = {k: data[k] for k in ("locale", "message_ids") if k in data}
     await state.set_data(keep)
-    await state.set_state(Flow.choosing_role)
     counter.record(Event.STARTED, lang=i18n.current_locale, user_id=message.from_user.id)
     await show(message, state, bot, greeting())
 
@@ -59,7 +57,6 @@ async def choose_role(
     contacts: Contacts,
 ) -> None:
     await state.update_data(role=callback_data.role.value, section=HOME)
-    await state.set_state(Flow.reading)
     counter.record(
         Event.ROLE_CHOSEN,
         lang=i18n.current_locale,
@@ -72,7 +69,6 @@ async def choose_role(
 async def ask_language(
     event: Message | CallbackQuery, state: FSMContext, bot: Bot, i18n: I18n
 ) -> None:
-    await state.set_state(Flow.choosing_language)
     await show(event, state, bot, language_screen(i18n))
 
 
@@ -92,10 +88,8 @@ async def choose_language(
     # Answer in the new language at once.
     with i18n.use_locale(callback_data.code):
         if (await state.get_data()).get("role"):
-            await state.set_state(Flow.reading)
             await show(query, state, bot, section_screen(HOME, contacts))
         else:
-            await state.set_state(Flow.choosing_role)
             await show(query, state, bot, greeting())
 
 

@@ -6,23 +6,20 @@ messages and the /erase command itself are all remembered, and no handler has to
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
+from aiogram.dispatcher.event.bases import NextMiddlewareType
 from aiogram.enums import ChatType
 from aiogram.types import Message, TelegramObject
 
 from bot.screens import remember
 
+Next = NextMiddlewareType[TelegramObject]  # the handler (or next middleware) an update goes on to
+
 
 class RememberIncoming(BaseMiddleware):
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Next, event: TelegramObject, data: dict[str, Any]) -> Any:
         state = data.get("state")
         if isinstance(event, Message) and event.chat.type == ChatType.PRIVATE and state is not None:
             await remember(state, event)

@@ -15,12 +15,15 @@ from __future__ import annotations
 import contextlib
 import time
 from collections import OrderedDict
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 from aiogram import BaseMiddleware
+from aiogram.dispatcher.event.bases import NextMiddlewareType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, TelegramObject, User
+
+Next = NextMiddlewareType[TelegramObject]  # the handler (or next middleware) an update goes on to
 
 
 class _Bucket:
@@ -68,12 +71,7 @@ class Throttle(BaseMiddleware):
             return True
         return False
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Next, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
         if not self.enabled or user is None or self.allow(user.id):
             return await handler(event, data)

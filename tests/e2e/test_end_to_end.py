@@ -27,7 +27,9 @@ import pytest
 
 from bot.callbacks import Action, ChooseRole, Do, Nav, Role
 from bot.content.tree import BY_ID, HOME, Extra
-from tests.e2e import bot_api_stub as api
+from fake_telegram import Telegram
+from fake_telegram import updates as api
+from fake_telegram.http import ServerThread
 
 # Flood control as the bot runs it (bot/middlewares/throttle.py): 5 at once, then 1 a second.
 # The readers below keep under it (with a margin), so every action of theirs must be answered.
@@ -86,15 +88,13 @@ class Reader:
 
 
 @pytest.fixture
-def stub() -> Iterator[api.StubServerThread]:
-    with api.StubServerThread() as server:
-        yield server
+def stub() -> Iterator[Telegram]:
+    with ServerThread() as telegram:
+        yield telegram
 
 
 @pytest.fixture
-def bot_process(
-    stub: api.StubServerThread, tmp_path: Path
-) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
+def bot_process(stub: Telegram, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
     (tmp_path / "contacts.toml").write_text(CONTACTS, encoding="utf-8")
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -119,7 +119,7 @@ def bot_process(
 class Conversation:
     """Readers acting one at a time, each waiting for the bot's answer, within flood control."""
 
-    def __init__(self, stub: api.StubServerThread) -> None:
+    def __init__(self, stub: Telegram) -> None:
         self.stub = stub
         self.counted: Counter[str] = Counter()  # what the bot must have counted
 
@@ -172,9 +172,7 @@ class Conversation:
         return [b["callback_data"] for row in rows for b in row if "callback_data" in b]
 
 
-def test_the_bot_as_operators_run_it(
-    stub: api.StubServerThread, bot_process, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+def test_the_bot_as_operators_run_it(stub: Telegram, bot_process, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     process, output = bot_process
     started = time.monotonic()
     stub.wait_for_call("getMe", timeout=20)  # start_polling's first call; updates wait in the queue
@@ -226,12 +224,13 @@ def test_the_bot_as_operators_run_it(
 
     # -- what should not be sent ---------------------------------------------------------------
     r = readers
-    talk.send(r[0], api.photo(r[0].user, caption=SECRET_TEXT))
-    talk.send(r[1], api.sticker(r[1].user))
-    talk.send(r[2], api.voice(r[2].user))
-    talk.send(r[3], api.document(r[3].user, caption="<b>unclosed & raw"))
-    location = talk.send(r[4], api.location(r[4].user))
-    contact = talk.send(r[5], api.contact(r[5].user, CONTACT_PHONE))
+    talk.send(r[0], api.message(r[0].user, **api.SAMPLES["photo"], caption=SECRET_TEXT))
+    talk.send(r[1], api.message(r[1].user, **api.SAMPLES["sticker"]))
+    talk.send(r[2], api.message(r[2].user, **api.SAMPLES["voice"]))
+    talk.send(r[3], api.message(r[3].user, **api.SAMPLES["document"], caption="<b>unclosed & raw"))
+    location = talk.send(r[4], api.message(r[4].user, **api.SAMPLES["location"]))
+    shared = {"phone_number": CONTACT_PHONE, "first_name": NAMES[5], "user_id": r[5].chat}
+    contact = talk.send(r[5], api.message(r[5].user, contact=shared))
     phone = talk.send(r[6], api.message(r[6].user, PHONE_TEXT))
     talk.send(r[7], api.message(r[7].user, "я" * 4096))
     talk.send(r[0], api.message(r[0].user, "<script>alert('x')</script> &amp; <b>" + SECRET_TEXT))
@@ -271,7 +270,7 @@ def test_the_bot_as_operators_run_it(
     other_group = api.group_chat(-1001111111111, "Another", type="group")
     stub.add_chat(other_group)
     since = len(stub.calls)
-    stub.push(api.group_message(r[7].user, "/start@stub_test_bot", other_group))
+    stub.push(api.message(r[7].user, "/start@offline_bot", chat=other_group))
     stub.wait_for_call("leaveChat", since=since)
     channel = {"id": -1002222222222, "type": "channel", "title": "A channel"}
     since = len(stub.calls)
@@ -366,9 +365,7 @@ def test_the_bot_as_operators_run_it(
     assert time.monotonic() - started < 30
 
 
-def test_ctrl_c_stops_it_as_cleanly(
-    stub: api.StubServerThread, bot_process, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+def test_ctrl_c_stops_it_as_cleanly(stub: Telegram, bot_process, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     process, output = bot_process
     stub.wait_for_call("getMe", timeout=20)
     reader = api.user(5550009001, "Anfisa", username="anfisa_secret", language_code="uk")
