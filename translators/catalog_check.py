@@ -51,11 +51,19 @@ LONGEST_CONTACTS = Contacts(
 _LONG_VALUE = "x" * 200  # what a {placeholder} is assumed to become
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
-_DIGITS = re.compile(r"[0-9]+")
+# A number as a value: 10,000 = 10 000 (with a plain, no-break or thin space) = 10000; 352.1 stays a
+# decimal. Korean also writes ten thousands as 만 ("4만" is 40,000).
+_GROUPED = r"\d{1,3}(?:[,\u00a0\u202f\u2009 ]\d{3})+(?!\d)"
+_NUMBER = re.compile(rf"(?P<n>{_GROUPED}|\d+(?:\.\d+)?)(?P<man>\s?만)?")
 # A citation's Roman numeral ("GC III", "AP I") may be written in digits where that is the usage
 # (Korean writes 제3협약).
 _ROMAN = re.compile(r"\b(?:GC|AP) (I{1,3}|IV|V)\b")
 _ROMAN_VALUES = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5"}
+# A month the source names may be written as its number ("September 2022" → 2022년 9월).
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August")
+_MONTH_NAMES += ("September", "October", "November", "December")
+_MONTHS = re.compile(rf"\b({'|'.join(_MONTH_NAMES)})\b")
+_MONTH_VALUES = {name: str(number) for number, name in enumerate(_MONTH_NAMES, 1)}
 _TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)")
 
 
@@ -98,11 +106,25 @@ def _differ(kind: str, source: list[str], translation: list[str]) -> str:
     return f"{kind} differ: " + "; ".join(parts)
 
 
+def _numbers(text: str) -> Counter[str]:
+    """Every number in `text`, by value, as a canonical string ("10,000" and "10 000" → "10000")."""
+    found: Counter[str] = Counter()
+    for match in _NUMBER.finditer(text):
+        digits = re.sub(r"[,\u00a0\u202f\u2009 ]", "", match["n"])
+        if match["man"]:
+            digits = str(int(float(digits) * 10_000))
+        found[digits] += 1
+    return found
+
+
 def _digits_differ(source: str, translation: str) -> str:
-    """Every run of digits in the source, and no other, must be in the translation."""
-    expected, got = Counter(_DIGITS.findall(source)), Counter(_DIGITS.findall(translation))
-    romans = Counter(_ROMAN_VALUES[r] for r in _ROMAN.findall(source))
-    if expected - got or (got - expected) - romans:
+    """Every number in the source, and no other, must be in the translation, compared by value.
+    A translation may also write as digits what the source names: a month, or a citation's Roman
+    numeral."""
+    expected, got = _numbers(source), _numbers(translation)
+    named = Counter(_ROMAN_VALUES[r] for r in _ROMAN.findall(source))
+    named += Counter(_MONTH_VALUES[m] for m in _MONTHS.findall(source))
+    if expected - got or (got - expected) - named:
         return _differ("numbers", list(expected.elements()), list(got.elements()))
     return ""
 
