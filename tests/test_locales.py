@@ -37,7 +37,7 @@ def _ids_with(needle: str) -> list[str]:
     return [m.id for m in TEMPLATE if isinstance(m.id, str) and needle in m.id]
 
 
-GREETING = untranslated(lambda: start.greeting().text)
+GREETING = start.GREETING
 DESCRIPTION = untranslated(commands.description)
 SHORT = untranslated(commands.short_description)
 PLURAL = ("{n} reader", "{n} readers")

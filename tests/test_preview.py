@@ -9,15 +9,13 @@ import sys
 from bot.__main__ import main
 from bot.callbacks import Nav
 from bot.content.tree import BY_ID, HOME
-from bot.handlers import start
 from bot.languages import DEFAULT_LOCALE, catalog_paths
 from tests.conftest import ROOT
-from tests.fake_catalogs import translation, untranslated
+from tests.fake_catalogs import greeting, translation
 from translators.preview import converse, render
 
 PRESENT = {p.parent.parent.name: p for p in catalog_paths()}
 LANG = "ko" if "ko" in PRESENT else DEFAULT_LOCALE
-GREETING = untranslated(lambda: start.greeting().text)
 
 
 def preview(stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -42,10 +40,10 @@ def test_a_piped_conversation_prints_each_reply_and_numbered_buttons() -> None:
     out = result.stdout
     po = PRESENT[LANG]
     # The greeting in the reader's language, tags made readable, then its buttons numbered.
-    assert plain(translation(po, GREETING)) in out
+    assert plain(greeting(po)) in out
     assert "<b>" not in out and "*" in out
-    assert "[1] " + translation(po, "I serve in the army") in out
-    # 1: "I serve" → the main menu; 2: its second section.
+    assert "[1] " + translation(po, "Surrender and captivity") in out
+    # 1: "Surrender and captivity" → the main menu; 2: its second section.
     assert plain(translation(po, BY_ID[HOME].text)) in out
     second = BY_ID[BY_ID[HOME].children[1]]
     assert plain(translation(po, second.text)) in out

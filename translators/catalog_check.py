@@ -23,7 +23,10 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError
 
 from bot import commands, keyboards, telegram_html
-from bot.config import Contacts
+from bot.audiences import TEXTS as AUDIENCE_TEXTS
+from bot.audiences import offered_by
+from bot.config import MAX_KNOWN_FAKES, Contacts
+from bot.content.audiences import Audience
 from bot.content.tree import SECTIONS, Extra
 from bot.languages import DEFAULT_LOCALE, native_name
 from bot.screens import configured_extra
@@ -47,6 +50,7 @@ LONGEST_CONTACTS = Contacts(
     find_url=_LONG_URL,
     icrc_url=_LONG_URL,
     icrc_phone=_LONG_PHONE,
+    known_fakes=(_LONG_HANDLE,) * MAX_KNOWN_FAKES,
 )
 _LONG_VALUE = "x" * 200  # what a {placeholder} is assumed to become
 
@@ -206,7 +210,7 @@ def _too_long(texts: dict[str, str]) -> list[Problem]:
     fallback puts one before the menu): a bound on what any message can become."""
     blocks = [configured_extra(s, LONGEST_CONTACTS) for s in SECTIONS if s.extra is not Extra.NONE]
     block = max((_formatted_length(b) for b in blocks), default=0)
-    screens = {s.text for s in SECTIONS}
+    screens = {text for s in SECTIONS for text in (s.text, *s.texts.values())}
     note = max((_formatted_length(t) for i, t in texts.items() if i not in screens), default=0)
     found = []
     for msgid, text in texts.items():
@@ -224,7 +228,8 @@ def _buttons(lang: str, source: Callable[[str], str | None]) -> list[Problem]:
         update={"messengers": ()}
     )  # their names: the operator's
     markups = [keyboards.section_keyboard(s, no_messengers) for s in SECTIONS]
-    markups += [keyboards.role_keyboard(), keyboards.home_keyboard()]
+    markups += [keyboards.role_keyboard(True), keyboards.home_keyboard()]
+    markups.append(keyboards.audience_keyboard(tuple(Audience), Audience.DEFAULT))
     markups.append(keyboards.language_keyboard([lang, DEFAULT_LOCALE], lang))
     found, seen = [], set()
     for row in (row for markup in markups for row in markup.inline_keyboard):
@@ -293,6 +298,26 @@ def syntax_problems(path: Path) -> list[Problem]:
     return found
 
 
+def _without_untranslated_audiences(found: list[Problem], usable: list[Message]) -> list[Problem]:
+    """A catalog writes for an audience other than the default all or nothing (bot/audiences.py):
+    the texts of an audience it translates none of are not missing, and whatever they hold (an old
+    translation fuzzy-matched by `locales extract`, say) never reaches a reader, who is simply not
+    offered that audience. Once the catalog translates one of them, every problem of every one of
+    them is reported."""
+    translated = {message.id for message in usable}
+    skipped = {
+        msgid for texts in AUDIENCE_TEXTS.values() if not texts & translated for msgid in texts
+    }
+    return [p for p in found if p.msgid not in skipped]
+
+
+def audiences_offered(path: Path) -> tuple[Audience, ...]:
+    """Whom the catalog's readers can have the texts written for (bot/audiences.py's rule)."""
+    catalog = catalogs.read(path, catalogs.language_of(path))
+    translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
+    return offered_by(translated.__contains__)
+
+
 def check_catalog(path: Path, template: Catalog | None = None) -> list[Problem]:
     """Every problem of one catalog (empty: it is ready for readers)."""
     lang = catalogs.language_of(path)
@@ -326,6 +351,7 @@ def check_catalog(path: Path, template: Catalog | None = None) -> list[Problem]:
             and not any(p.kind in broken for p in problems)
         ):
             usable.append(message)
+    found = _without_untranslated_audiences(found, usable)
     for message, errors in catalog.check():
         found += [Problem("babel", _ids(message)[0], str(error)) for error in errors]
     try:
