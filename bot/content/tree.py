@@ -430,6 +430,8 @@ SECTIONS: tuple[Section, ...] = (
                 "<b>Consider the risks:</b>\n"
                 "• Article 352.1 of Russia's Criminal Code, in force since 24 September 2022, "
                 "punishes a serviceman's voluntary surrender with 3 to 10 years in prison.\n"
+                "• Interviews recorded in captivity can be used as evidence in Russia (reported in "
+                "2023). You may refuse to be filmed (GC III, Art. 13).\n"
                 "• Prisoners returned in exchanges have been questioned for weeks, sent back to "
                 "the front, and some prosecuted (the Wall Street Journal, December 2025).\n"
                 "• Your home country may prosecute you for fighting in a foreign army. In "
@@ -737,7 +739,9 @@ SECTIONS: tuple[Section, ...] = (
                 "have sentenced citizens who served (reported in 2024–2025).\n"
                 "• If you are returned to Russia in an exchange, Article 352.1 of its Criminal "
                 "Code, in force since 24 September 2022, punishes a serviceman's voluntary "
-                "surrender with 3 to 10 years in prison."
+                "surrender with 3 to 10 years in prison. Interviews recorded in captivity can be "
+                "used as evidence there (reported in 2023): you may refuse to be filmed "
+                "(GC III, Art. 13)."
             ),
         },
     ),
