@@ -23,6 +23,7 @@ from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from aiogram.utils.i18n import I18n
 
 from bot import errors
+from bot.audiences import AudienceMiddleware
 from bot.config import Contacts, Settings
 from bot.fsm_storage import TTLMemoryStorage
 from bot.handlers import get_routers, groups
@@ -87,6 +88,7 @@ def build_dispatcher(
     dispatcher.message.outer_middleware(throttle)
     dispatcher.callback_query.outer_middleware(throttle)
     LanguageMiddleware(i18n or make_i18n()).setup(dispatcher)
+    AudienceMiddleware().setup(dispatcher)  # after the language: it depends on it
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     errors.setup(dispatcher)
     # Outside a private chat: one line, then leave (a group is no place to show interest in

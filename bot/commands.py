@@ -21,16 +21,17 @@ def command_list() -> list[BotCommand]:
         BotCommand(command="start", description=_("Begin again")),
         BotCommand(command="menu", description=_("Main menu")),
         BotCommand(command="language", description=_("Change the language")),
-        BotCommand(command="erase", description=_("Delete this chat")),
+        BotCommand(command="erase", description=_("Delete the last 48 hours of this chat")),
         BotCommand(command="help", description=_("How to use this bot")),
     ]
 
 
 def description() -> str:  # setMyDescription: at most 512 characters
     return _(
-        "Calm, true answers about Ukraine's «I Want to Live» project and the rights of a "
-        "prisoner of war under the Geneva Conventions. This bot takes no requests and keeps "
-        "nothing that could identify you. /erase deletes the chat."
+        "Answers about Ukraine's «I Want to Live» project and the rights the Geneva Conventions "
+        "give a prisoner of war. This bot takes no requests and keeps nothing that could identify "
+        "you. /erase deletes the last 48 hours of the chat; Telegram lets a bot delete nothing "
+        "older, so delete the chat in Telegram for the rest."
     )
 
 

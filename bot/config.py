@@ -58,6 +58,7 @@ class Settings(BaseSettings):
 
 _PHONE = r"^\+?[0-9][0-9 ()-]{5,24}$"
 _HANDLE = r"^@?[A-Za-z][A-Za-z0-9_]{3,31}$"
+MAX_KNOWN_FAKES = 20  # all of them fit on one screen with its text (`locales check` measures it)
 
 
 class Messenger(BaseModel):
@@ -80,11 +81,20 @@ class Contacts(BaseModel):
     find_url: HttpUrl | None = None  # «Хочу найти», for relatives
     icrc_url: HttpUrl | None = None
     icrc_phone: Annotated[str, Field(pattern=_PHONE)] | None = None
+    # Usernames known to impersonate the program: "How to spot a fake" names them.
+    known_fakes: Annotated[
+        tuple[Annotated[str, Field(pattern=_HANDLE)], ...], Field(max_length=MAX_KNOWN_FAKES)
+    ] = ()
 
     @field_validator("telegram_bot", "telegram_channel")
     @classmethod
     def _strip_at(cls, value: str | None) -> str | None:
         return value.lstrip("@") if value else value
+
+    @field_validator("known_fakes")
+    @classmethod
+    def _strip_ats(cls, value: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(handle.lstrip("@") for handle in value)
 
     @property
     def any_program_channel(self) -> bool:

@@ -11,8 +11,9 @@ from aiogram.utils.i18n import get_i18n
 from aiogram.utils.i18n import gettext as _
 from aiogram.utils.keyboard import InlineKeyboardBuilder
 
-from bot.callbacks import Action, ChooseLanguage, ChooseRole, Do, Nav, Role
+from bot.callbacks import Action, ChooseAudience, ChooseLanguage, ChooseRole, Do, Nav, Role
 from bot.config import Contacts
+from bot.content.audiences import LABELS, Audience
 from bot.content.tree import BY_ID, HOME, PARENT, Extra, Section
 from bot.languages import native_name
 
@@ -36,7 +37,9 @@ def _per_language(build: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _button(text: str, callback: Nav | ChooseRole | ChooseLanguage | Do) -> InlineKeyboardButton:
+def _button(
+    text: str, callback: Nav | ChooseRole | ChooseAudience | ChooseLanguage | Do
+) -> InlineKeyboardButton:
     return InlineKeyboardButton(text=text, callback_data=callback.pack())
 
 
@@ -89,12 +92,25 @@ def link_buttons(section: Section, contacts: Contacts) -> list[tuple[str, str]]:
 
 
 @_per_language
-def role_keyboard() -> InlineKeyboardMarkup:
+def role_keyboard(audiences: bool = False) -> InlineKeyboardMarkup:
+    """The first screen's answers; `audiences`: offer to change whom the texts are written for
+    (only where the language offers more than one audience)."""
     builder = InlineKeyboardBuilder()
-    builder.row(_button(_("I serve in the army"), ChooseRole(role=Role.SOLDIER)))
-    builder.row(_button(_("I am a relative"), ChooseRole(role=Role.RELATIVE)))
+    builder.row(_button(_("Surrender and captivity"), ChooseRole(role=Role.SOLDIER)))
+    builder.row(_button(_("About a relative"), ChooseRole(role=Role.RELATIVE)))
     builder.row(_button(_("I just want to read"), ChooseRole(role=Role.READER)))
+    if audiences:
+        builder.row(_button("👥 " + _("Who the texts are for"), Do(action=Action.AUDIENCES)))
     builder.row(_button(language_switch_label(), Do(action=Action.LANGUAGES)))
+    return builder.as_markup()
+
+
+@_per_language
+def audience_keyboard(offered: tuple[Audience, ...], current: Audience) -> InlineKeyboardMarkup:
+    builder = InlineKeyboardBuilder()
+    for audience in offered:
+        mark = "✓ " if audience is current else ""
+        builder.row(_button(mark + _(LABELS[audience]), ChooseAudience(audience=audience)))
     return builder.as_markup()
 
 

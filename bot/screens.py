@@ -15,13 +15,15 @@ from aiogram.utils.i18n import gettext as _
 
 from bot import keyboards, telegram_html
 from bot.config import Contacts
+from bot.content.audiences import Audience
 from bot.content.tree import BY_ID, Extra, Section
 from bot.errors import is_not_modified
+from bot.states import MESSAGE_IDS
 from bot.telegram_html import escape
 
 # Message ids kept for /erase (in FSM storage, never on disk) as [id, unix date] pairs; Telegram
 # lets a bot delete only messages younger than 48 hours, so older pairs are dropped as new ones come.
-MESSAGE_IDS_KEY = "message_ids"
+MESSAGE_IDS_KEY = MESSAGE_IDS
 MAX_MESSAGE_IDS = 500
 DELETABLE_FOR = 48 * 3600 - 60  # a minute's margin for clocks and the trip to Telegram
 
@@ -32,9 +34,12 @@ class Screen:
     markup: InlineKeyboardMarkup | None = None
 
 
-def section_screen(section_id: str, contacts: Contacts) -> Screen:
+def section_screen(
+    section_id: str, contacts: Contacts, audience: Audience = Audience.DEFAULT
+) -> Screen:
+    """A section as `audience` reads it (the caller passes an audience the language offers)."""
     section = BY_ID[section_id]
-    text = _(section.text)
+    text = _(section.text_for(audience))
     if extra := configured_extra(section, contacts):
         text = f"{text}\n\n{extra}"
     return Screen(text, keyboards.section_keyboard(section, contacts))
@@ -61,11 +66,28 @@ def configured_extra(section: Section, contacts: Contacts) -> str:
             )
         if contacts.website:
             lines.append(_("Website: {url}").format(url=escape(str(contacts.website))))
+    elif section.extra is Extra.FAKES:
+        return fakes(contacts)
     elif section.extra is Extra.FIND:
         if contacts.icrc_phone:
             lines.append(_("ICRC: {phone}").format(phone=escape(contacts.icrc_phone)))
         if not (contacts.find_url or contacts.icrc_url or contacts.icrc_phone):
             return _("The operator of this bot has not configured these contacts yet.")
+    return "\n".join(lines)
+
+
+def fakes(contacts: Contacts) -> str:
+    """The official usernames to compare with, letter by letter, and the fakes the operator knows
+    of; in monospace, where l and I, O and 0 look different."""
+    official = [h for h in (contacts.telegram_bot, contacts.telegram_channel) if h]
+    if official:
+        lines = [_("The official usernames, to compare letter by letter:")]
+        lines += [f"<code>@{escape(handle)}</code>" for handle in official]
+    else:
+        lines = [_("The operator of this bot has not configured the official channels yet.")]
+    if contacts.known_fakes:
+        lines += ["", _("Known fakes, listed by this bot's operator:")]
+        lines += [f"<code>@{escape(handle)}</code>" for handle in contacts.known_fakes]
     return "\n".join(lines)
 
 

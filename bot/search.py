@@ -35,6 +35,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot import telegram_html
 from bot.config import Contacts
+from bot.content.audiences import Audience
 from bot.content.search_words import SEARCH_WORDS
 from bot.content.tree import HOME, SECTIONS
 
@@ -206,15 +207,16 @@ class SectionIndex:
 
 
 def rendered_sections(
-    contacts: Contacts, audience: str | None = None
+    contacts: Contacts, audience: Audience = Audience.DEFAULT
 ) -> list[tuple[str, str, str]]:
     """Every section but the main menu as the current i18n context's reader sees it: id, title,
     and the text the screen shows (through `section_screen`, the screens' own path)."""
     from bot.screens import section_screen  # the screens import keyboards; keep this module light
 
-    # `audience` selects the texts of one audience once sections carry them; None is the default.
     return [
-        (s.id, _(s.title), section_screen(s.id, contacts).text) for s in SECTIONS if s.id != HOME
+        (s.id, _(s.title), section_screen(s.id, contacts, audience).text)
+        for s in SECTIONS
+        if s.id != HOME
     ]
 
 
@@ -228,11 +230,11 @@ def searchable(sections: list[tuple[str, str, str]]) -> list[tuple[str, str, str
 
 
 @lru_cache(maxsize=64)
-def _index(i18n: Any, lang: str, audience: str | None, contacts: Contacts) -> SectionIndex:
+def _index(i18n: Any, lang: str, audience: Audience, contacts: Contacts) -> SectionIndex:
     with i18n.use_locale(lang):
         return SectionIndex(lang, searchable(rendered_sections(contacts, audience)))
 
 
-def index_for(i18n: Any, contacts: Contacts, audience: str | None = None) -> SectionIndex:
+def index_for(i18n: Any, contacts: Contacts, audience: Audience = Audience.DEFAULT) -> SectionIndex:
     """The index of the reader's language (the i18n context's) and audience, built on first use."""
     return _index(i18n, i18n.current_locale, audience, contacts)

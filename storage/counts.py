@@ -5,8 +5,9 @@ readers, looks up a keyed hash of the user id in today's in-memory set. It never
 I/O and never raises. A background task adds everything pending to the database in one transaction
 every `flush_interval` seconds (0.5 s by default).
 
-What reaches disk: per UTC day, language, event and topic a count; per UTC day and language the
-number of distinct readers; per UTC day the number of increments that had to be dropped. The
+What reaches disk: per UTC day, language, audience, event and topic a count; per UTC day, language
+and audience the number of distinct readers; per UTC day the number of increments that had to be
+dropped. The
 distinct readers are counted with BLAKE2b keyed by 32 random bytes that live in memory only and are
 replaced, together with the set of hashes, when the UTC day changes. Only the increment "one more
 distinct reader" is ever written, never a hash. Exact within one process and one day; a restart
@@ -15,7 +16,7 @@ twice (the only way to avoid that would be to keep something per reader on disk)
 
 Failures never reach the caller. When the database is locked, read-only, full, or cannot be opened,
 the increments wait in memory (at most `max_pending` distinct keys; a key is a day, language, event
-and topic, so this holds weeks of counts; beyond it new keys are dropped and the drops counted), the
+audience and topic, so this holds weeks of counts; beyond it new keys are dropped and the drops counted), the
 error is logged once per outage, and the writer retries with a growing delay of up to 5 s; when a
 write succeeds again that is logged too, with the number of drops.
 
@@ -45,7 +46,7 @@ from types import TracebackType
 import aiosqlite
 
 from storage import schema
-from storage.events import Event
+from storage.events import DEFAULT_AUDIENCE, Event
 from storage.report import DAILY_QUERIES, QUERIES, Daily, Period, Totals, query_params
 
 log = logging.getLogger("storage")
@@ -56,20 +57,21 @@ CHECKPOINT_INTERVAL = 60.0  # seconds between WAL truncations: old page versions
 MAX_PENDING = 100_000  # distinct pending keys kept in memory while the database is unavailable
 MAX_READERS = 1_000_000  # distinct readers remembered per day (about 80 bytes each)
 
-# What may reach disk as a language or a topic: short codes, nothing free-form. Anything else is
-# stored as UNKNOWN, so that a handler passing the wrong value can never write text to disk.
+# What may reach disk as a language, an audience or a topic: short codes, nothing free-form. Anything
+# else is stored as UNKNOWN, so that a handler passing the wrong value can never write text to disk.
 _LANG = re.compile(r"[a-z]{2,3}(?:[-_][a-zA-Z0-9]{1,8}){0,2}")
+_AUDIENCE = re.compile(r"[a-z][a-z0-9_]{0,15}")
 _TOPIC = re.compile(r"[a-z][a-z0-9_.-]{0,39}")
 UNKNOWN = "und"
 
 _EPOCH = date(1970, 1, 1).toordinal()
 _UPSERT_COUNTS = (
-    "INSERT INTO counts (day, lang, event, topic, n) VALUES (?, ?, ?, ?, ?) "
-    "ON CONFLICT (day, lang, event, topic) DO UPDATE SET n = n + excluded.n"
+    "INSERT INTO counts (day, lang, audience, event, topic, n) VALUES (?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT (day, lang, audience, event, topic) DO UPDATE SET n = n + excluded.n"
 )
 _UPSERT_READERS = (
-    "INSERT INTO readers (day, lang, n) VALUES (?, ?, ?) "
-    "ON CONFLICT (day, lang) DO UPDATE SET n = n + excluded.n"
+    "INSERT INTO readers (day, lang, audience, n) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT (day, lang, audience) DO UPDATE SET n = n + excluded.n"
 )
 _UPSERT_LOST = (
     "INSERT INTO lost (day, n) VALUES (?, ?) ON CONFLICT (day) DO UPDATE SET n = n + excluded.n"
@@ -100,14 +102,16 @@ class SQLiteCounter:
         self._max_pending = max_pending
         self._max_readers = max_readers
         # Pending increments, added to the database by the next flush.
-        self._counts: dict[tuple[str, str, str, str], int] = {}  # (day, lang, event, topic)
-        self._readers: dict[tuple[str, str], int] = {}  # (day, lang)
+        # (day, lang, audience, event, topic)
+        self._counts: dict[tuple[str, str, str, str, str], int] = {}
+        self._readers: dict[tuple[str, str, str], int] = {}  # (day, lang, audience)
         self._lost: dict[str, int] = {}  # day
-        # Today's distinct readers: keyed hashes per language; the key is replaced every UTC day.
+        # Today's distinct readers: keyed hashes per language and audience; the key is replaced
+        # every UTC day.
         self._day_number: int | None = None
         self._day = ""
         self._key = b""
-        self._seen: dict[str, set[int]] = {}
+        self._seen: dict[tuple[str, str], set[int]] = {}
         self._seen_total = 0
         # The database side.
         self._db: aiosqlite.Connection | None = None
@@ -180,7 +184,15 @@ class SQLiteCounter:
         schema.tighten(self.path)
 
     # -- the hot path -----------------------------------------------------------------------------
-    def record(self, event: Event, *, lang: str, user_id: int, topic: str = "") -> None:
+    def record(
+        self,
+        event: Event,
+        *,
+        lang: str,
+        user_id: int,
+        topic: str = "",
+        audience: str = DEFAULT_AUDIENCE,
+    ) -> None:
         """Count one event (memory only: O(1), never awaits, never raises)."""
         try:
             day = self._today()
@@ -188,15 +200,17 @@ class SQLiteCounter:
             if not (isinstance(lang, str) and _LANG.fullmatch(lang)):
                 lang = UNKNOWN
             lang = lang.lower().replace("_", "-")
+            if not (isinstance(audience, str) and _AUDIENCE.fullmatch(audience)):
+                audience = UNKNOWN
             if topic and not (isinstance(topic, str) and _TOPIC.fullmatch(topic)):
                 topic = UNKNOWN
             if self._closed:
                 self._drop(day, "record() after close()")
                 return
-            if not self._add(self._counts, (day, lang, name, topic or "")):
+            if not self._add(self._counts, (day, lang, str(audience), name, topic or "")):
                 self._drop(day)
             if isinstance(user_id, int) and not isinstance(user_id, bool):
-                self._reader(day, lang, user_id)
+                self._reader(day, lang, str(audience), user_id)
         except Exception:  # noqa: BLE001 - counting must never break a conversation
             with contextlib.suppress(Exception):
                 self._drop(self._day or "1970-01-01", "an event could not be counted")
@@ -213,22 +227,22 @@ class SQLiteCounter:
             self._drops_logged.clear()
         return self._day
 
-    def _reader(self, day: str, lang: str, user_id: int) -> None:
+    def _reader(self, day: str, lang: str, audience: str, user_id: int) -> None:
         digest = hashlib.blake2b(
             user_id.to_bytes(16, "big", signed=True), key=self._key, digest_size=8
         ).digest()
         tag = int.from_bytes(digest, "big")
-        seen = self._seen.get(lang)
+        seen = self._seen.get((lang, audience))
         if seen is not None and tag in seen:
             return
         if self._seen_total >= self._max_readers:
             self._drop(day, "too many distinct readers today to count them all")
             return
-        if not self._add(self._readers, (day, lang)):
+        if not self._add(self._readers, (day, lang, audience)):
             self._drop(day)
             return
         if seen is None:
-            seen = self._seen[lang] = set()
+            seen = self._seen[(lang, audience)] = set()
         seen.add(tag)
         self._seen_total += 1
 

@@ -1,4 +1,5 @@
-"""Reading the counts back: totals for a period, by language and event, and small-cell suppression.
+"""Reading the counts back: totals for a period, by language, audience and event, and small-cell
+suppression.
 
 Used by the operator's `python -m bot stats` (a read-only sqlite3 connection) and by the admins'
 /stats in Telegram (the bot's own aiosqlite connection): both run the same `QUERIES` and build the
@@ -23,10 +24,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from itertools import product
 
 from storage.events import Event
 
-ALL = "*"  # the language or topic of a total
+ALL = "*"  # the language, audience or topic of a total
 READERS = "readers"  # the "event" of the distinct-readers rows
 EVENT_ORDER = [READERS, *(event.value for event in Event)]
 
@@ -55,9 +57,10 @@ class Period:
 
 # name -> SQL taking (since, until) as ISO dates; both ends included.
 QUERIES: dict[str, str] = {
-    "events": "SELECT lang, event, topic, SUM(n) FROM counts WHERE day BETWEEN ? AND ? "
-    "GROUP BY lang, event, topic",
-    "readers": "SELECT lang, SUM(n) FROM readers WHERE day BETWEEN ? AND ? GROUP BY lang",
+    "events": "SELECT lang, audience, event, topic, SUM(n) FROM counts WHERE day BETWEEN ? AND ? "
+    "GROUP BY lang, audience, event, topic",
+    "readers": "SELECT lang, audience, SUM(n) FROM readers WHERE day BETWEEN ? AND ? "
+    "GROUP BY lang, audience",
     "lost": "SELECT COALESCE(SUM(n), 0) FROM lost WHERE day BETWEEN ? AND ?",
     "days": "SELECT MIN(day), MAX(day) FROM (SELECT day FROM counts WHERE day BETWEEN ? AND ? "
     "UNION ALL SELECT day FROM readers WHERE day BETWEEN ? AND ?)",
@@ -74,8 +77,10 @@ class Totals:
     """Exact counts for one period."""
 
     period: Period
-    events: dict[tuple[str, str, str], int] = field(default_factory=dict)  # (lang, event, topic)
-    readers: dict[str, int] = field(default_factory=dict)  # lang -> sum of daily distinct readers
+    # (lang, audience, event, topic) -> count
+    events: dict[tuple[str, str, str, str], int] = field(default_factory=dict)
+    # (lang, audience) -> sum of daily distinct readers
+    readers: dict[tuple[str, str], int] = field(default_factory=dict)
     lost: int = 0  # increments the bot had to drop (see storage.counts)
     first_day: date | None = None  # the first and last day with any count in the period
     last_day: date | None = None
@@ -83,33 +88,51 @@ class Totals:
     @classmethod
     def from_rows(cls, period: Period, rows: dict[str, Sequence[Sequence[object]]]) -> Totals:
         totals = cls(period)
-        for lang, event, topic, n in rows["events"]:
-            totals.events[(str(lang), str(event), str(topic))] = int(n)  # type: ignore[call-overload]
-        for lang, n in rows["readers"]:
-            totals.readers[str(lang)] = int(n)  # type: ignore[call-overload]
+        for lang, audience, event, topic, n in rows["events"]:
+            key = (str(lang), str(audience), str(event), str(topic))
+            totals.events[key] = int(n)  # type: ignore[call-overload]
+        for lang, audience, n in rows["readers"]:
+            totals.readers[(str(lang), str(audience))] = int(n)  # type: ignore[call-overload]
         totals.lost = int(rows["lost"][0][0])  # type: ignore[call-overload]
         first, last = rows["days"][0]
         totals.first_day = date.fromisoformat(str(first)) if first else None
         totals.last_day = date.fromisoformat(str(last)) if last else None
         return totals
 
+    def readers_by_language(self) -> dict[str, int]:
+        """Language -> readers, audiences summed."""
+        out: dict[str, int] = defaultdict(int)
+        for (lang, _audience), n in self.readers.items():
+            out[lang] += n
+        return dict(out)
+
+    def readers_by_audience(self) -> dict[str, int]:
+        """Audience -> readers, languages summed."""
+        out: dict[str, int] = defaultdict(int)
+        for (_lang, audience), n in self.readers.items():
+            out[audience] += n
+        return dict(out)
+
     def languages(self) -> list[str]:
         """Languages by readers, most first (ties by code)."""
-        langs = set(self.readers) | {lang for lang, _, _ in self.events}
-        return sorted(langs, key=lambda lang: (-self.readers.get(lang, 0), lang))
+        readers = self.readers_by_language()
+        langs = set(readers) | {lang for lang, _, _, _ in self.events}
+        return sorted(langs, key=lambda lang: (-readers.get(lang, 0), lang))
 
-    def by_event(self, lang: str | None = None) -> dict[str, int]:
-        """Event -> count, topics summed; for one language, or all when `lang` is None."""
+    def by_event(self, lang: str | None = None, audience: str | None = None) -> dict[str, int]:
+        """Event -> count, topics summed; for one language and/or audience, or all (None)."""
         out: dict[str, int] = defaultdict(int)
-        for (row_lang, event, _topic), n in self.events.items():
-            if lang is None or row_lang == lang:
+        for (row_lang, row_audience, event, _topic), n in self.events.items():
+            if lang in (None, row_lang) and audience in (None, row_audience):
                 out[event] += n
         return dict(out)
 
-    def by_topic(self, event: str, lang: str | None = None) -> dict[str, int]:
+    def by_topic(
+        self, event: str, lang: str | None = None, audience: str | None = None
+    ) -> dict[str, int]:
         out: dict[str, int] = defaultdict(int)
-        for (row_lang, row_event, topic), n in self.events.items():
-            if row_event == event and (lang is None or row_lang == lang):
+        for (row_lang, row_audience, row_event, topic), n in self.events.items():
+            if row_event == event and lang in (None, row_lang) and audience in (None, row_audience):
                 out[topic] += n
         return dict(out)
 
@@ -192,6 +215,7 @@ def total(parts: Iterable[Cell]) -> Cell:
 @dataclass(frozen=True)
 class Row:
     lang: str  # a language code, or ALL
+    audience: str  # an audience code, or ALL
     event: str  # an Event value, or READERS
     topic: str  # "", a topic, or ALL (every topic of the event)
     cell: Cell
@@ -202,33 +226,44 @@ def _event_key(event: str) -> int:
 
 
 def cells(totals: Totals, min_count: int = 0) -> list[Row]:
-    """Every published row: the stored cells (suppressed under `min_count`), each event's total
-    over its topics, and totals over all languages, each computed from published cells only."""
-    base: dict[tuple[str, str, str], Cell] = {
+    """Every published row: the stored cells (suppressed under `min_count`), and their totals over
+    every language, every audience and every topic of an event, in each combination, each computed
+    from published cells only."""
+    base: dict[tuple[str, str, str, str], Cell] = {
         key: shown(n, min_count) for key, n in totals.events.items() if n > 0
     }
-    for lang, n in totals.readers.items():
+    for (lang, audience), n in totals.readers.items():
         if n > 0:
-            base[(lang, READERS, "")] = shown(n, min_count)
+            base[(lang, audience, READERS, "")] = shown(n, min_count)
 
-    rows: dict[tuple[str, str, str], Cell] = dict(base)
-    topical = {event for (_, event, topic) in base if topic}
-    # An event's total over its topics, per language.
-    for lang in {lang for lang, _, _ in base}:
-        for event in topical:
-            parts = [c for (la, e, _t), c in base.items() if la == lang and e == event]
-            if parts:
-                rows[(lang, event, ALL)] = total(parts)
-    # Totals over all languages, for every (event, topic) and every event.
-    for event, topic in {(e, t) for (_, e, t) in base}:
-        rows[(ALL, event, topic)] = total(
-            c for (_l, e, t), c in base.items() if (e, t) == (event, topic)
+    topical = {event for (_, _, event, topic) in base if topic}
+    groups: dict[tuple[str, str, str, str], list[Cell]] = defaultdict(list)
+    for (lang, audience, event, topic), cell in base.items():
+        for all_langs, all_audiences, all_topics in product((False, True), repeat=3):
+            if all_topics and event not in topical:
+                continue  # an event without topics has no total over them
+            if not (all_langs or all_audiences or all_topics):
+                continue  # the stored cell itself
+            key = (
+                ALL if all_langs else lang,
+                ALL if all_audiences else audience,
+                event,
+                ALL if all_topics else topic,
+            )
+            groups[key].append(cell)
+    rows: dict[tuple[str, str, str, str], Cell] = dict(base)
+    rows.update({key: total(parts) for key, parts in groups.items()})
+
+    def order(key: tuple[str, str, str, str]) -> tuple[int, str, int, str, int, int, str]:
+        lang, audience, event, topic = key
+        return (
+            lang == ALL,
+            lang,
+            audience == ALL,
+            audience,
+            _event_key(event),
+            topic != ALL,
+            topic,
         )
-    for event in topical:
-        rows[(ALL, event, ALL)] = total(c for (_l, e, _t), c in base.items() if e == event)
-
-    def order(key: tuple[str, str, str]) -> tuple[int, str, int, int, str]:
-        lang, event, topic = key
-        return (lang == ALL, lang, _event_key(event), topic != ALL, topic)
 
     return [Row(*key, rows[key]) for key in sorted(rows, key=order)]

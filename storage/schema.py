@@ -1,8 +1,8 @@
 """The counts database: its file, its schema and the migrations that bring an old file up to date.
 
 Everything the bot keeps at rest is in three tables, and none of them has a column that could hold
-an identifier: a UTC date (never a time of day), a language code, an event name, a short topic
-(a section id or a role) and a count.
+an identifier: a UTC date (never a time of day), a language code, an audience code (whom the texts
+were written for), an event name, a short topic (a section id or a role) and a count.
 
 The schema version lives in `PRAGMA user_version`. `MIGRATIONS[i]` takes a database from version
 i to version i + 1; each runs in one transaction together with the version bump, so a crash
@@ -18,22 +18,25 @@ from pathlib import Path
 # Every table: (column, declared type) in order. Tests compare the live schema against this, so a
 # column added without thinking about what it could hold fails a test.
 COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
-    # One row per UTC day, language, event and topic: how many times it happened.
+    # One row per UTC day, language, audience, event and topic: how many times it happened.
     "counts": (
         ("day", "TEXT"),
         ("lang", "TEXT"),
+        ("audience", "TEXT"),
         ("event", "TEXT"),
         ("topic", "TEXT"),
         ("n", "INTEGER"),
     ),
-    # One row per UTC day and language: how many distinct readers (counted in memory, keyed hash).
-    "readers": (("day", "TEXT"), ("lang", "TEXT"), ("n", "INTEGER")),
+    # One row per UTC day, language and audience: how many distinct readers (counted in memory,
+    # keyed hash).
+    "readers": (("day", "TEXT"), ("lang", "TEXT"), ("audience", "TEXT"), ("n", "INTEGER")),
     # Increments the bot had to drop (memory bound reached during a long outage, or a flood).
     "lost": (("day", "TEXT"), ("n", "INTEGER")),
 }
 
 _DAY = "CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')"
 _LANG = "CHECK (length(lang) BETWEEN 1 AND 16)"
+_AUDIENCE = "CHECK (length(audience) BETWEEN 1 AND 16)"
 
 MIGRATIONS: list[tuple[str, ...]] = [
     # 0 -> 1
@@ -57,6 +60,36 @@ MIGRATIONS: list[tuple[str, ...]] = [
             n INTEGER NOT NULL CHECK (n >= 0),
             PRIMARY KEY (day)
         ) WITHOUT ROWID""",
+    ),
+    # 1 -> 2: the audience becomes a dimension of the counts and of the distinct readers. SQLite
+    # cannot change a primary key in place: new tables, the rows copied, the old tables dropped
+    # (secure_delete zeroes their pages). Every count kept before belongs to the default audience:
+    # every reader was shown its texts.
+    (
+        f"""CREATE TABLE counts_v2 (
+            day TEXT NOT NULL {_DAY},
+            lang TEXT NOT NULL {_LANG},
+            audience TEXT NOT NULL {_AUDIENCE},
+            event TEXT NOT NULL CHECK (length(event) BETWEEN 1 AND 16),
+            topic TEXT NOT NULL DEFAULT '' CHECK (length(topic) <= 40),
+            n INTEGER NOT NULL CHECK (n >= 0),
+            PRIMARY KEY (day, lang, audience, event, topic)
+        ) WITHOUT ROWID""",
+        "INSERT INTO counts_v2 (day, lang, audience, event, topic, n) "
+        "SELECT day, lang, 'default', event, topic, n FROM counts",
+        "DROP TABLE counts",
+        "ALTER TABLE counts_v2 RENAME TO counts",
+        f"""CREATE TABLE readers_v2 (
+            day TEXT NOT NULL {_DAY},
+            lang TEXT NOT NULL {_LANG},
+            audience TEXT NOT NULL {_AUDIENCE},
+            n INTEGER NOT NULL CHECK (n >= 0),
+            PRIMARY KEY (day, lang, audience)
+        ) WITHOUT ROWID""",
+        "INSERT INTO readers_v2 (day, lang, audience, n) "
+        "SELECT day, lang, 'default', n FROM readers",
+        "DROP TABLE readers",
+        "ALTER TABLE readers_v2 RENAME TO readers",
     ),
 ]
 VERSION = len(MIGRATIONS)

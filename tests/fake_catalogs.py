@@ -51,3 +51,13 @@ def translation(po: Path, msgid: str) -> str:
     if message is None or message.fuzzy or not message.string:
         return msgid
     return message.string
+
+
+def greeting(po: Path, audience: object = None) -> str:
+    """The first screen's text as a reader of this catalog gets it, for `audience` (by default the
+    one the catalog's language points to)."""
+    from bot.content.audiences import NOTES, for_language
+    from bot.handlers.start import GREETING
+
+    audience = audience or for_language(po.parent.parent.name)
+    return translation(po, GREETING).format(audience=translation(po, NOTES[audience]))

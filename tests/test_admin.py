@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -75,6 +76,19 @@ async def test_admin_numbers_and_dates_follow_the_admin_language(
     assert telegram_html.problems(text) == []
 
 
+async def test_admin_sees_readers_by_audience(
+    contacts: Contacts, bot: Bot, counter: SQLiteCounter
+) -> None:
+    dispatcher = make_dispatcher(contacts, counter)
+    for user in range(3):
+        counter.record(Event.STARTED, lang="ko", audience="dprk", user_id=7000 + user)
+    counter.record(Event.STARTED, lang="en", audience="foreign", user_id=8000)
+    admin = OfflineReader(dispatcher, bot, user_id=ADMIN, language_code="en")
+    [text] = texts(await admin.send("/stats"))
+    [line] = [html.unescape(ln) for ln in text.splitlines() if ln.startswith("Readers by audience")]
+    assert "North Korean soldiers 3" in line and "Foreigners in Russia's army 1" in line
+
+
 async def test_stats_from_anyone_else_is_an_unknown_command(
     contacts: Contacts, bot: Bot, counter: SQLiteCounter, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -125,10 +139,14 @@ def test_render_fits_one_message_with_many_languages() -> None:
     totals = Totals(
         Period(),
         {
-            **{(lang, e.value, ""): 1_000_000 + i for i, lang in enumerate(langs) for e in Event},
-            **{("ru", "section", f"s{i}"): i for i in range(30)},
+            **{
+                (lang, "default", e.value, ""): 1_000_000 + i
+                for i, lang in enumerate(langs)
+                for e in Event
+            },
+            **{("ru", "default", "section", f"s{i}"): i for i in range(30)},
         },
-        dict.fromkeys(langs, 999999),
+        {(lang, audience): 999999 for lang in langs for audience in ("default", "dprk")},
         lost=3,
         first_day=date(2024, 1, 1),
         last_day=today,

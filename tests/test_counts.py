@@ -252,15 +252,23 @@ async def test_the_schema_cannot_hold_an_identifier_or_a_time(tmp_path: Path) ->
         live = tuple((row[1], row[2]) for row in db.execute(f"PRAGMA table_info({table})"))
         assert live == columns
         names = {name for name, _ in columns}
-        assert names <= {"day", "lang", "event", "topic", "n"}, "a new column: could it identify?"
+        assert names <= {"day", "lang", "audience", "event", "topic", "n"}, (
+            "a new column: could it identify?"
+        )
     # Days are dates, never a time; constraints refuse anything else.
     for table in schema.COLUMNS:
         for (day,) in db.execute(f"SELECT day FROM {table}"):
             assert re.fullmatch(r"\d{4}-\d\d-\d\d", day)
     with pytest.raises(sqlite3.IntegrityError):
-        db.execute("INSERT INTO counts VALUES ('2025-01-01 12:00', 'ru', 'start', '', 1)")
+        db.execute(
+            "INSERT INTO counts VALUES ('2025-01-01 12:00', 'ru', 'default', 'start', '', 1)"
+        )
     with pytest.raises(sqlite3.IntegrityError):
-        db.execute("INSERT INTO readers VALUES ('2025-01-01T12:00:00', 'ru', 1)")
+        db.execute("INSERT INTO readers VALUES ('2025-01-01T12:00:00', 'ru', 'default', 1)")
+    with pytest.raises(sqlite3.IntegrityError):  # an audience is a short code, never free text
+        db.execute(
+            "INSERT INTO counts VALUES ('2025-01-01', 'ru', '" + "x" * 17 + "', 'start', '', 1)"
+        )
     assert db.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     db.close()
@@ -341,10 +349,59 @@ async def test_report_writes_pending_first(tmp_path: Path) -> None:
     counter = await SQLiteCounter.open(tmp_path / "c.sqlite3", flush_interval=3600)
     counter.record(Event.STARTED, lang="ru", user_id=1)
     counter.record(Event.ROLE_CHOSEN, lang="ru", user_id=1, topic="relative")
+    counter.record(Event.STARTED, lang="ko", audience="dprk", user_id=2)
     totals = await counter.report(Period())
-    assert totals.events == {("ru", "start", ""): 1, ("ru", "role", "relative"): 1}
-    assert totals.readers == {"ru": 1}
+    assert totals.events == {
+        ("ru", "default", "start", ""): 1,
+        ("ru", "default", "role", "relative"): 1,
+        ("ko", "dprk", "start", ""): 1,
+    }
+    assert totals.readers == {("ru", "default"): 1, ("ko", "dprk"): 1}
+    assert totals.readers_by_audience() == {"default": 1, "dprk": 1}
     await counter.close()
+
+
+async def test_the_audience_is_a_short_code_or_unknown(tmp_path: Path) -> None:
+    async with SQLiteCounter(tmp_path / "c.sqlite3", flush_interval=3600) as counter:
+        counter.record(Event.STARTED, lang="ru", audience="foreign", user_id=1)
+        counter.record(Event.STARTED, lang="ru", audience="Ivan Petrov +79161234567", user_id=2)
+        counter.record(Event.STARTED, lang="ru", audience=None, user_id=3)  # type: ignore[arg-type]
+    db = sqlite3.connect(tmp_path / "c.sqlite3")
+    rows = dict(db.execute("SELECT audience, n FROM counts"))
+    readers = dict(db.execute("SELECT audience, n FROM readers"))
+    db.close()
+    assert rows == {"foreign": 1, "und": 2} == readers
+
+
+async def test_a_version_1_database_gains_the_audience_and_keeps_its_counts(
+    tmp_path: Path,
+) -> None:
+    """Counts kept before audiences existed belong to the default one: every reader read it."""
+    path = tmp_path / "c.sqlite3"
+    raw = sqlite3.connect(path, isolation_level=None)
+    for statement in schema.MIGRATIONS[0]:
+        raw.execute(statement)
+    raw.execute("INSERT INTO counts VALUES ('2025-01-01', 'ko', 'section', 'faq', 7)")
+    raw.execute("INSERT INTO readers VALUES ('2025-01-01', 'ko', 3)")
+    raw.execute("INSERT INTO lost VALUES ('2025-01-01', 1)")
+    raw.execute("PRAGMA user_version = 1")
+    raw.close()
+    async with SQLiteCounter(path, clock=Clock("2025-01-01T10:00:00"), flush_interval=3600) as c:
+        c.record(Event.SECTION_READ, lang="ko", audience="dprk", user_id=1, topic="faq")
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA user_version").fetchone()[0] == schema.VERSION == 2
+    counts = sorted(db.execute("SELECT day, lang, audience, event, topic, n FROM counts"))
+    readers = sorted(db.execute("SELECT day, lang, audience, n FROM readers"))
+    lost = db.execute("SELECT day, n FROM lost").fetchall()
+    tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+    db.close()
+    assert counts == [
+        ("2025-01-01", "ko", "default", "section", "faq", 7),
+        ("2025-01-01", "ko", "dprk", "section", "faq", 1),
+    ]
+    assert readers == [("2025-01-01", "ko", "default", 3), ("2025-01-01", "ko", "dprk", 1)]
+    assert lost == [("2025-01-01", 1)]
+    assert not {"counts_v2", "readers_v2"} & tables
 
 
 # -- outages -------------------------------------------------------------------------------------

@@ -22,9 +22,9 @@ from bot.languages import (
 )
 from bot.middlewares import Throttle
 from fake_telegram import OfflineReader
-from tests.fake_catalogs import translation, untranslated, write_catalog
+from tests.fake_catalogs import greeting, write_catalog
 
-GREETING = untranslated(lambda: start.greeting().text)
+GREETING = start.GREETING
 PRESENT = {p.parent.parent.name: p for p in catalog_paths()}
 
 
@@ -59,7 +59,7 @@ async def test_the_greeting_comes_in_the_readers_language(
     reader = OfflineReader(dispatcher_for(LOCALES_DIR, contacts), bot, language_code=language_code)
     replies = await reader.send("/start")
     assert [r.method for r in replies] == ["sendMessage"]
-    assert replies[0].params["text"] == translation(PRESENT[lang], GREETING)
+    assert replies[0].params["text"] == greeting(PRESENT[lang])
 
 
 @pytest.fixture

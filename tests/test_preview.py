@@ -11,19 +11,17 @@ from bot.__main__ import main
 from bot.app import build_bot, build_dispatcher
 from bot.callbacks import Nav
 from bot.content.tree import BY_ID, HOME
-from bot.handlers import start
 from bot.languages import DEFAULT_LOCALE, catalog_paths
 from bot.middlewares import Throttle
 from fake_telegram import Telegram
 from fake_telegram.http import Server
 from fake_telegram.terminal import render, talk_over_http
 from tests.conftest import ROOT
-from tests.fake_catalogs import translation, untranslated
+from tests.fake_catalogs import greeting, translation
 from translators.preview import converse
 
 PRESENT = {p.parent.parent.name: p for p in catalog_paths()}
 LANG = "ko" if "ko" in PRESENT else DEFAULT_LOCALE
-GREETING = untranslated(lambda: start.greeting().text)
 
 
 def preview(stdin: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -48,10 +46,10 @@ def test_a_piped_conversation_prints_each_reply_and_numbered_buttons() -> None:
     out = result.stdout
     po = PRESENT[LANG]
     # The greeting in the reader's language, tags made readable, then its buttons numbered.
-    assert plain(translation(po, GREETING)) in out
+    assert plain(greeting(po)) in out
     assert "<b>" not in out and "*" in out
-    assert "[1] " + translation(po, "I serve in the army") in out
-    # 1: "I serve" → the main menu; 2: its second section.
+    assert "[1] " + translation(po, "Surrender and captivity") in out
+    # 1: "Surrender and captivity" → the main menu; 2: its second section.
     assert plain(translation(po, BY_ID[HOME].text)) in out
     second = BY_ID[BY_ID[HOME].children[1]]
     assert plain(translation(po, second.text)) in out
@@ -113,8 +111,8 @@ async def test_fake_telegram_makes_the_terminal_the_reader_of_a_running_bot(cont
     text = out.getvalue()
     assert f"BOT_TOKEN={telegram.token} BOT_API_URL={telegram.url} python -m bot" in text
     po = PRESENT["en"]
-    assert plain(translation(po, GREETING)) in text
-    assert "[1] " + translation(po, "I serve in the army") in text
+    assert plain(greeting(po)) in text
+    assert "[1] " + translation(po, "Surrender and captivity") in text
     assert plain(translation(po, BY_ID[HOME].text)) in text  # the button pressed
     assert "/language" in text  # the help screen
     assert telegram.unanswered_callback_queries() == []

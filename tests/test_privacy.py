@@ -5,6 +5,7 @@ are exactly what the readers did."""
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 import re
 import sqlite3
@@ -22,6 +23,7 @@ from bot.callbacks import Action, ChooseLanguage, ChooseRole, Do, Nav, Role
 from bot.config import Contacts, Settings
 from bot.content.tree import BY_ID, HOME, Extra
 from bot.middlewares import Throttle
+from bot.states import DATA_KEYS
 from fake_telegram import OfflineReader
 from storage import SQLiteCounter
 
@@ -165,9 +167,11 @@ def record_text(record: logging.LogRecord) -> str:
 
 
 async def converse(reader: OfflineReader, spec: dict, expected: Tally, lang: str) -> None:  # type: ignore[type-arg]
-    """One reader's conversation; `expected` gets exactly what the bot should count."""
+    """One reader's conversation; `expected` gets exactly what the bot should count. A Korean reader's
+    texts are written for North Korean soldiers."""
+    audience = "dprk" if lang == "ko" else "default"
     await reader.send("/start")
-    expected[(lang, "start", "")] += 1
+    expected[(lang, audience, "start", "")] += 1
     await reader.feed(
         {
             "message": reader.message_dict(
@@ -176,21 +180,21 @@ async def converse(reader: OfflineReader, spec: dict, expected: Tally, lang: str
             )
         }
     )
-    expected[(lang, "start", "")] += 1
+    expected[(lang, audience, "start", "")] += 1
     await reader.press(ChooseRole(role=spec["role"]).pack())
-    expected[(lang, "role", spec["role"].value)] += 1
+    expected[(lang, audience, "role", spec["role"].value)] += 1
     for section in SECTIONS:
         await reader.press(Nav(to=section).pack())
         if section != HOME:
-            expected[(lang, "section", section)] += 1
+            expected[(lang, audience, "section", section)] += 1
         if BY_ID[section].extra is Extra.CONTACTS:
-            expected[(lang, "contacts", "")] += 1
+            expected[(lang, audience, "contacts", "")] += 1
     # Everything a frightened reader might type or share by mistake.
     await reader.send(spec["text"])
     await reader.send(f"мой номер {spec['phone']}, пишите")
     await reader.send(spec["phone"])  # deleted, not taken as a question
     await reader.send(f"@{spec['username']} {spec['first_name']} {spec['last_name']}")
-    expected[(lang, "question", "")] += 3  # the typed texts: counted, never kept
+    expected[(lang, audience, "question", "")] += 3  # the typed texts: counted, never kept
     await reader.send(f"/stats {spec['phone']}")  # not an admin: an unknown command
     latitude, longitude = spec["location"]
     await reader.feed(
@@ -242,13 +246,13 @@ async def test_nothing_identifying_is_written_or_logged(
     await ivan.send("/language")
     await ivan.press(ChooseLanguage(code="uk").pack())
     await ivan.press(Nav(to="faq").pack())
-    expected[("uk", "section", "faq")] += 1
+    expected[("uk", "default", "section", "faq")] += 1
     await olena.send("/erase")
-    expected[("uk", "erase", "")] += 1
+    expected[("uk", "default", "erase", "")] += 1
     await olena.send("/start")
-    expected[("uk", "start", "")] += 1
+    expected[("uk", "default", "start", "")] += 1
     await olena.press(Do(action=Action.ERASE).pack())
-    expected[("uk", "erase", "")] += 1
+    expected[("uk", "default", "erase", "")] += 1
 
     # Telegram turns against Jonathan: flood control, then a vanished chat, then a block. Every
     # failure reaches aiogram and our error handler, which must log none of his data either.
@@ -278,13 +282,21 @@ async def test_nothing_identifying_is_written_or_logged(
 
     telegram.call = failing  # type: ignore[method-assign]
     await jonathan.send("/start")
-    expected[("ru", "start", "")] += 1  # counted before the reply failed
+    expected[("ru", "default", "start", "")] += 1  # counted before the reply failed
     await jonathan.press(Nav(to="faq").pack())
-    expected[("ru", "section", "faq")] += 1
+    expected[("ru", "default", "section", "faq")] += 1
     await jonathan.send(READERS[3]["text"])
-    expected[("ru", "question", "")] += 1
+    expected[("ru", "default", "question", "")] += 1
     telegram.call = answer  # type: ignore[method-assign]
     assert any(r.name == "bot.errors" for r in memory.records), "the failures were not logged"
+
+    # What is kept about each reader meanwhile (in memory, with a time-to-live): only the keys a
+    # feature reads, never the role they chose nor the screen they read last.
+    for spec in READERS:
+        state = dispatcher.fsm.get_context(bot, chat_id=spec["user_id"], user_id=spec["user_id"])
+        data = await state.get_data()
+        assert set(data) <= set(DATA_KEYS), data.keys()
+        assert spec["role"].value not in json.dumps(data)
 
     admin = Reader(dispatcher, bot, user_id=ADMIN, first_name="Operator", language_code="en")
     [stats] = [r for r in await admin.send("/stats") if r.method == "sendMessage"]
@@ -311,14 +323,21 @@ async def test_nothing_identifying_is_written_or_logged(
     # The counts are exactly what the readers did.
     db = sqlite3.connect(directory / "counts.sqlite3")
     stored = {
-        (lang, event, topic): n for day, lang, event, topic, n in db.execute("SELECT * FROM counts")
+        (lang, audience, event, topic): n
+        for lang, audience, event, topic, n in db.execute(
+            "SELECT lang, audience, event, topic, n FROM counts"
+        )
     }
-    readers_stored = dict(db.execute("SELECT lang, n FROM readers"))
+    readers_stored = {
+        (lang, audience): n
+        for lang, audience, n in db.execute("SELECT lang, audience, n FROM readers")
+    }
     assert {day for (day,) in db.execute("SELECT day FROM counts")} == {DAY}
     db.close()
     assert stored == dict(expected)
-    # Distinct readers per language: Ivan in ru and uk, Olena in uk, Kim in ko, Jonathan in ru.
-    assert readers_stored == {"ru": 2, "uk": 2, "ko": 1}
+    # Distinct readers per language and audience: Ivan in ru and uk, Olena in uk, Kim in ko (for
+    # North Korean soldiers), Jonathan in ru.
+    assert readers_stored == {("ru", "default"): 2, ("uk", "default"): 2, ("ko", "dprk"): 1}
 
 
 def scan(root: Path, key: bytes) -> None:

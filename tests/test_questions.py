@@ -104,7 +104,7 @@ async def test_no_match_says_so_and_shows_the_menu(reader) -> None:  # type: ign
     ivan = reader(user_id=32, language_code="ru")
     requests = await ivan.send("посоветуй фильм на вечер")
     [sent] = [r for r in requests if r.method == "sendMessage"]
-    assert sent.params["text"].startswith("На этот вопрос у меня нет ответа.")
+    assert sent.params["text"].startswith("Здесь нет ответа на этот вопрос.")
     targets = [
         Nav.unpack(row[0]["callback_data"]).to
         for row in sent.params["reply_markup"]["inline_keyboard"]
@@ -117,7 +117,9 @@ class Recording:
     def __init__(self) -> None:
         self.events: Tally[tuple[str, str, str]] = Tally()
 
-    def record(self, event: Event, *, lang: str, user_id: int, topic: str = "") -> None:
+    def record(
+        self, event: Event, *, lang: str, user_id: int, topic: str = "", audience: str = ""
+    ) -> None:
         self.events[(event.value, lang, topic)] += 1
 
 

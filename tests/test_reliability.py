@@ -55,7 +55,9 @@ class Recorder:
     def __init__(self) -> None:
         self.events: list[tuple[Event, str]] = []
 
-    def record(self, event: Event, *, lang: str, user_id: int, topic: str = "") -> None:
+    def record(
+        self, event: Event, *, lang: str, user_id: int, topic: str = "", audience: str = "default"
+    ) -> None:
         self.events.append((event, topic))
 
 
@@ -252,7 +254,7 @@ async def test_whereabouts_are_deleted_with_a_reason(reader, session, kind: str)
     assert all(r.ok for r in replies)
     shown = session.telegram.messages_in(user.chat["id"])
     assert message["message_id"] not in [m["message_id"] for m in shown]
-    assert "deleted your message" in replies[1].params["text"]
+    assert "message was deleted" in replies[1].params["text"]
 
 
 async def test_whereabouts_that_cannot_be_deleted_are_explained(reader, session) -> None:  # type: ignore[no-untyped-def]
@@ -475,7 +477,9 @@ async def test_telegram_errors_never_escape_and_logs_hold_no_user_data(
 
 
 class Exploding:
-    def record(self, event: Event, *, lang: str, user_id: int, topic: str = "") -> None:
+    def record(
+        self, event: Event, *, lang: str, user_id: int, topic: str = "", audience: str = "default"
+    ) -> None:
         raise ValueError(f"leaked {user_id}")
 
 

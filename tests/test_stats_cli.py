@@ -29,7 +29,8 @@ def at(day: date) -> float:
 
 
 async def make_db(path: Path) -> None:
-    """Two days: ru is busy, ko has a single reader on each day."""
+    """Two days: ru is busy, ko has a single reader on each day (whose texts were written for North
+    Korean soldiers)."""
     now = {"t": at(date(2025, 5, 19))}
     counter = await SQLiteCounter.open(path, clock=lambda: now["t"], flush_interval=3600)
     for day in (date(2025, 5, 19), TODAY):
@@ -37,8 +38,8 @@ async def make_db(path: Path) -> None:
         for user in range(10):
             counter.record(Event.STARTED, lang="ru", user_id=1000 + user)
             counter.record(Event.SECTION_READ, lang="ru", user_id=1000 + user, topic="faq")
-        counter.record(Event.STARTED, lang="ko", user_id=77)
-        counter.record(Event.SECTION_READ, lang="ko", user_id=77, topic="faq")
+        counter.record(Event.STARTED, lang="ko", audience="dprk", user_id=77)
+        counter.record(Event.SECTION_READ, lang="ko", audience="dprk", user_id=77, topic="faq")
     await counter.close()
 
 
@@ -62,10 +63,13 @@ def test_table(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0 and err == ""
     assert "Counts for UTC days 2025-05-19 to 2025-05-20" in out
     lines = [line.split() for line in out.splitlines()]
-    assert ["ru", "readers", "20"] in lines  # 10 distinct readers on each of two days
-    assert ["ko", "section", "faq", "2"] in lines
-    assert [ALL, "start", "22"] in lines
-    assert [ALL, "section", ALL, "22"] in lines
+    assert ["ru", "default", "readers", "20"] in lines  # 10 distinct readers on each of two days
+    assert ["ko", "dprk", "section", "faq", "2"] in lines
+    assert [ALL, ALL, "start", "22"] in lines
+    assert [ALL, ALL, "section", ALL, "22"] in lines
+    # Every audience over all languages, and every language over all audiences.
+    assert [ALL, "dprk", "readers", "2"] in lines
+    assert ["ko", ALL, "start", "2"] in lines
 
 
 def test_csv_for_one_day(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -73,10 +77,11 @@ def test_csv_for_one_day(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     assert {r["since"] for r in rows} == {"2025-05-20"} == {r["until"] for r in rows}
-    by = {(r["lang"], r["event"], r["topic"]): r["count"] for r in rows}
-    assert by[("ru", "readers", "")] == "10"
-    assert by[("ko", "start", "")] == "1"
-    assert by[(ALL, "start", "")] == "11"
+    by = {(r["lang"], r["audience"], r["event"], r["topic"]): r["count"] for r in rows}
+    assert by[("ru", "default", "readers", "")] == "10"
+    assert by[("ko", "dprk", "start", "")] == "1"
+    assert by[(ALL, ALL, "start", "")] == "11"
+    assert by[(ALL, "default", "start", "")] == "10"
 
 
 def test_json_with_since_until(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -98,8 +103,8 @@ def test_json_with_since_until(db: Path, capsys: pytest.CaptureFixture[str]) -> 
         "2025-05-19",
         0,
     )
-    by = {(r["lang"], r["event"], r["topic"]): r["count"] for r in document["rows"]}
-    assert by[("ru", "start", "")] == 10 and by[("ko", "readers", "")] == 1
+    by = {(r["lang"], r["audience"], r["event"], r["topic"]): r["count"] for r in document["rows"]}
+    assert by[("ru", "default", "start", "")] == 10 and by[("ko", "dprk", "readers", "")] == 1
 
 
 def test_min_count_hides_small_cells_and_their_totals(
@@ -109,12 +114,14 @@ def test_min_count_hides_small_cells_and_their_totals(
         "--db", str(db), "--days", "1", "--min-count", "5", "--format", "json", capsys=capsys
     )
     assert code == 0
-    rows = {(r["lang"], r["event"], r["topic"]): r for r in json.loads(out)["rows"]}
-    ko = rows[("ko", "start", "")]
+    rows = {(r["lang"], r["audience"], r["event"], r["topic"]): r for r in json.loads(out)["rows"]}
+    ko = rows[("ko", "dprk", "start", "")]
     assert (ko["count"], ko["text"], ko["low"], ko["high"]) == (None, "<5", 1, 4)
-    everyone = rows[(ALL, "start", "")]
+    # The audience is suppressed like the language: its total over languages is the same cell.
+    assert rows[(ALL, "dprk", "start", "")]["text"] == "1..4"
+    everyone = rows[(ALL, ALL, "start", "")]
     assert everyone["count"] is None and everyone["text"] == "11..14"  # 10 visible + one of 1..4
-    assert rows[("ru", "start", "")]["count"] == 10
+    assert rows[("ru", "default", "start", "")]["count"] == 10
     # No printed number is 1 (ko's count), and nothing printed pins it down.
     assert all(r["text"] != "1" for r in rows.values())
     code, table, _ = run("--db", str(db), "--days", "1", "--min-count", "5", capsys=capsys)
@@ -173,7 +180,7 @@ def test_python_dash_m_bot_stats(db: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("since,until,lang,event,topic,count,low,high")
+    assert result.stdout.startswith("since,until,lang,audience,event,topic,count,low,high")
     missing = subprocess.run(
         [sys.executable, "-m", "bot", "stats", "--db", str(db) + ".nope"],
         capture_output=True,
@@ -186,12 +193,16 @@ def test_python_dash_m_bot_stats(db: Path) -> None:
 
 # -- the suppression property --------------------------------------------------------------------
 LANGS = st.sampled_from(["ru", "uk", "en", "ko", "uz"])
+AUDIENCES = st.sampled_from(["default", "dprk", "foreign"])
 KEYS = st.tuples(
-    LANGS, st.sampled_from(["start", "role", "section"]), st.sampled_from(["", "a", "b"])
+    LANGS,
+    AUDIENCES,
+    st.sampled_from(["start", "role", "section"]),
+    st.sampled_from(["", "a", "b"]),
 )
 TABLES = st.tuples(
     st.dictionaries(KEYS, st.integers(0, 30), max_size=25),
-    st.dictionaries(LANGS, st.integers(0, 30)),
+    st.dictionaries(st.tuples(LANGS, AUDIENCES), st.integers(0, 30)),
 )
 
 
@@ -209,11 +220,11 @@ def test_what_is_printed_does_not_depend_on_hidden_values(table, k, data) -> Non
     changed = Totals(
         Period(),
         {key: other(n) for key, n in events.items()},
-        {lang: other(n) for lang, n in readers.items()},
+        {key: other(n) for key, n in readers.items()},
     )
     assert cells(original, k) == cells(changed, k)
     # And the printed ranges are true.
-    exact = {(r.lang, r.event, r.topic): r.cell for r in cells(original, 0)}
+    exact = {(r.lang, r.audience, r.event, r.topic): r.cell for r in cells(original, 0)}
     for row in cells(original, k):
-        true = exact[(row.lang, row.event, row.topic)].low
+        true = exact[(row.lang, row.audience, row.event, row.topic)].low
         assert row.cell.low <= true <= row.cell.high

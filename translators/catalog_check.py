@@ -25,7 +25,10 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError
 
 from bot import commands, keyboards, telegram_html
-from bot.config import Contacts
+from bot.audiences import TEXTS as AUDIENCE_TEXTS
+from bot.audiences import offered_by
+from bot.config import MAX_KNOWN_FAKES, Contacts
+from bot.content.audiences import Audience
 from bot.content.tree import SECTIONS, Extra
 from bot.languages import DEFAULT_LOCALE, native_name
 from bot.screens import configured_extra
@@ -45,15 +48,24 @@ LONGEST_CONTACTS = Contacts(
     find_url=_LONG_URL,
     icrc_url=_LONG_URL,
     icrc_phone=_LONG_PHONE,
+    known_fakes=(_LONG_HANDLE,) * MAX_KNOWN_FAKES,
 )
 _LONG_VALUE = "x" * 200  # what a {placeholder} is assumed to become
 
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
-_DIGITS = re.compile(r"[0-9]+")
+# A number as a value: 10,000 = 10 000 (with a plain, no-break or thin space) = 10000; 352.1 stays a
+# decimal. Korean also writes ten thousands as 만 ("4만" is 40,000).
+_GROUPED = r"\d{1,3}(?:[,\u00a0\u202f\u2009 ]\d{3})+(?!\d)"
+_NUMBER = re.compile(rf"(?P<n>{_GROUPED}|\d+(?:\.\d+)?)(?P<man>\s?만)?")
 # A citation's Roman numeral ("GC III", "AP I") may be written in digits where that is the usage
 # (Korean writes 제3협약).
 _ROMAN = re.compile(r"\b(?:GC|AP) (I{1,3}|IV|V)\b")
 _ROMAN_VALUES = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5"}
+# A month the source names may be written as its number ("September 2022" → 2022년 9월).
+_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August")
+_MONTH_NAMES += ("September", "October", "November", "December")
+_MONTHS = re.compile(rf"\b({'|'.join(_MONTH_NAMES)})\b")
+_MONTH_VALUES = {name: str(number) for number, name in enumerate(_MONTH_NAMES, 1)}
 _TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][A-Za-z0-9-]*)")
 
 
@@ -96,11 +108,25 @@ def _differ(kind: str, source: list[str], translation: list[str]) -> str:
     return f"{kind} differ: " + "; ".join(parts)
 
 
+def _numbers(text: str) -> Counter[str]:
+    """Every number in `text`, by value, as a canonical string ("10,000" and "10 000" → "10000")."""
+    found: Counter[str] = Counter()
+    for match in _NUMBER.finditer(text):
+        digits = re.sub(r"[,\u00a0\u202f\u2009 ]", "", match["n"])
+        if match["man"]:
+            digits = str(int(float(digits) * 10_000))
+        found[digits] += 1
+    return found
+
+
 def _digits_differ(source: str, translation: str) -> str:
-    """Every run of digits in the source, and no other, must be in the translation."""
-    expected, got = Counter(_DIGITS.findall(source)), Counter(_DIGITS.findall(translation))
-    romans = Counter(_ROMAN_VALUES[r] for r in _ROMAN.findall(source))
-    if expected - got or (got - expected) - romans:
+    """Every number in the source, and no other, must be in the translation, compared by value.
+    A translation may also write as digits what the source names: a month, or a citation's Roman
+    numeral."""
+    expected, got = _numbers(source), _numbers(translation)
+    named = Counter(_ROMAN_VALUES[r] for r in _ROMAN.findall(source))
+    named += Counter(_MONTH_VALUES[m] for m in _MONTHS.findall(source))
+    if expected - got or (got - expected) - named:
         return _differ("numbers", list(expected.elements()), list(got.elements()))
     return ""
 
@@ -182,7 +208,7 @@ def _too_long(texts: dict[str, str]) -> list[Problem]:
     fallback puts one before the menu): a bound on what any message can become."""
     blocks = [configured_extra(s, LONGEST_CONTACTS) for s in SECTIONS if s.extra is not Extra.NONE]
     block = max((_formatted_length(b) for b in blocks), default=0)
-    screens = {s.text for s in SECTIONS}
+    screens = {text for s in SECTIONS for text in (s.text, *s.texts.values())}
     note = max((_formatted_length(t) for i, t in texts.items() if i not in screens), default=0)
     found = []
     for msgid, text in texts.items():
@@ -200,7 +226,8 @@ def _buttons(lang: str, source: Callable[[str], str | None]) -> list[Problem]:
         update={"messengers": ()}
     )  # their names: the operator's
     markups = [keyboards.section_keyboard(s, no_messengers) for s in SECTIONS]
-    markups += [keyboards.role_keyboard(), keyboards.home_keyboard()]
+    markups += [keyboards.role_keyboard(True), keyboards.home_keyboard()]
+    markups.append(keyboards.audience_keyboard(tuple(Audience), Audience.DEFAULT))
     markups.append(keyboards.language_keyboard([lang, DEFAULT_LOCALE], lang))
     found, seen = [], set()
     for row in (row for markup in markups for row in markup.inline_keyboard):
@@ -267,6 +294,26 @@ def syntax_problems(path: Path) -> list[Problem]:
     return found
 
 
+def _without_untranslated_audiences(found: list[Problem], usable: list[Message]) -> list[Problem]:
+    """A catalog writes for an audience other than the default all or nothing (bot/audiences.py):
+    the texts of an audience it translates none of are not missing, and whatever they hold (an old
+    translation fuzzy-matched by `locales extract`, say) never reaches a reader, who is simply not
+    offered that audience. Once the catalog translates one of them, every problem of every one of
+    them is reported."""
+    translated = {message.id for message in usable}
+    skipped = {
+        msgid for texts in AUDIENCE_TEXTS.values() if not texts & translated for msgid in texts
+    }
+    return [p for p in found if p.msgid not in skipped]
+
+
+def audiences_offered(path: Path) -> tuple[Audience, ...]:
+    """Whom the catalog's readers can have the texts written for (bot/audiences.py's rule)."""
+    catalog = catalogs.read(path, catalogs.language_of(path))
+    translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
+    return offered_by(translated.__contains__)
+
+
 def check_catalog(path: Path, template: Catalog | None = None) -> list[Problem]:
     """Every problem of one catalog (empty: it is ready for readers)."""
     lang = catalogs.language_of(path)
@@ -300,6 +347,7 @@ def check_catalog(path: Path, template: Catalog | None = None) -> list[Problem]:
             and not any(p.kind in broken for p in problems)
         ):
             usable.append(message)
+    found = _without_untranslated_audiences(found, usable)
     for message, errors in catalog.check():
         found += [Problem("babel", _ids(message)[0], str(error)) for error in errors]
     try:

@@ -95,10 +95,11 @@ def _check(args: argparse.Namespace) -> int:
             failed += 1
             _print(lang, problems)
         else:
-            report.append(lang)
-    texts = sum(1 for m in template if m.id)
+            audiences = catalog_check.audiences_offered(by_lang[lang])
+            report.append(f"{lang} (for {', '.join(a.value for a in audiences)})")
     if report:
-        print(f"OK: {', '.join(report)} (every one of {texts} texts translated and sound)")
+        # An audience's texts are translated all or none: see README, "Audiences".
+        print(f"OK: {', '.join(report)}: every text of those audiences translated and sound")
     return 1 if failed or not by_lang else 0
 
 

@@ -48,8 +48,9 @@ def _positive(text: str) -> int:
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.description = (
-        "Print the anonymized counts: per UTC day, language and event, summed over a period "
-        "(all time by default). Readers are distinct per day and language, summed over the days."
+        "Print the anonymized counts: per UTC day, language, audience and event, summed over a "
+        "period (all time by default). Readers are distinct per day, language and audience, "
+        "summed over the days."
     )
     parser.add_argument(
         "--db",
@@ -182,7 +183,7 @@ def _table(totals: Totals, rows: list[Row], min_count: int) -> None:
     out = sys.stdout
     if since or until:
         out.write(f"Counts for UTC days {since or '…'} to {until or '…'}\n")
-    out.write("Readers: distinct per day and language, summed over the days.\n")
+    out.write("Readers: distinct per day, language and audience, summed over the days.\n")
     if min_count > 1:
         out.write(
             f'Counts under {min_count} are shown as "<{min_count}"; totals over them as ranges.\n'
@@ -192,28 +193,40 @@ def _table(totals: Totals, rows: list[Row], min_count: int) -> None:
     if not rows:
         out.write("No counts in this period.\n")
         return
-    header = ("lang", "event", "topic", "count")
-    lines = [(r.lang, r.event, r.topic, r.cell.text) for r in rows]
+    header = ("lang", "audience", "event", "topic", "count")
+    lines = [(r.lang, r.audience, r.event, r.topic, r.cell.text) for r in rows]
     widths = [max(len(h), *(len(line[i]) for line in lines)) for i, h in enumerate(header)]
     out.write("\n")
     for line in [header, tuple("-" * w for w in widths), *lines]:
         out.write(
             "  ".join(
-                cell.rjust(w) if i == 3 else cell.ljust(w)
+                cell.rjust(w) if i == len(header) - 1 else cell.ljust(w)
                 for i, (cell, w) in enumerate(zip(line, widths, strict=False))
             ).rstrip()
             + "\n"
         )
-    out.write(f'\n"{ALL}" is every language, or every topic of the event.\n')
+    out.write(f'\n"{ALL}" is every language, every audience, or every topic of the event.\n')
 
 
 def _csv(totals: Totals, rows: list[Row], min_count: int) -> None:
     since, until = _bounds(totals)
     writer = csv.writer(sys.stdout, lineterminator="\n")
-    writer.writerow(["since", "until", "lang", "event", "topic", "count", "low", "high"])
+    writer.writerow(
+        ["since", "until", "lang", "audience", "event", "topic", "count", "low", "high"]
+    )
     for r in rows:
         writer.writerow(
-            [since, until, r.lang, r.event, r.topic, r.cell.text, r.cell.low, r.cell.high]
+            [
+                since,
+                until,
+                r.lang,
+                r.audience,
+                r.event,
+                r.topic,
+                r.cell.text,
+                r.cell.low,
+                r.cell.high,
+            ]
         )
 
 
@@ -227,6 +240,7 @@ def _json(totals: Totals, rows: list[Row], min_count: int) -> None:
         "rows": [
             {
                 "lang": r.lang,
+                "audience": r.audience,
                 "event": r.event,
                 "topic": r.topic,
                 "count": r.cell.exact,  # null when hidden or a range

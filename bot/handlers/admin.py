@@ -1,5 +1,5 @@
 """/stats for the operator's admins: today, the last 7 and 30 days and all time, by language and
-event, in the admin's language.
+event, with readers by audience, in the admin's language.
 
 Only ids in `settings.admins` pass the filter; for anyone else the command is not matched at all,
 so it falls through to the fallback router and gets exactly the reply any unknown command gets.
@@ -24,6 +24,7 @@ from babel.dates import format_date, format_interval
 from babel.numbers import format_decimal
 
 from bot import telegram_html
+from bot.content.audiences import LABELS, Audience
 from bot.content.tree import BY_ID
 from bot.screens import remember
 from bot.telegram_html import escape
@@ -127,8 +128,9 @@ class StatsView:
         )
         langs = totals.languages()
         shown = langs if languages is None else langs[:languages]
+        readers = totals.readers_by_language()
         lines += [
-            self.line(self.language(lang), totals.readers.get(lang, 0), totals.by_event(lang))
+            self.line(self.language(lang), readers.get(lang, 0), totals.by_event(lang))
             for lang in shown
         ]
         if len(shown) < len(langs):
@@ -151,6 +153,13 @@ def section_title(section_id: str) -> str:
     return _(section.title) if section else section_id
 
 
+def audience_label(code: str) -> str:
+    try:
+        return _(LABELS[Audience(code)])
+    except ValueError:
+        return code
+
+
 def render(periods: list[tuple[str, Totals]], today: date, locale: Locale) -> str:
     """The /stats message: valid Telegram HTML within the length limit, dropping the least-read
     languages of each period (with a "… and N more" line) if everything would not fit."""
@@ -165,6 +174,9 @@ def render(periods: list[tuple[str, Totals]], today: date, locale: Locale) -> st
     month = periods[2][1] if len(periods) > 2 else periods[-1][1]
     tail = [
         "",
+        *view.topics(
+            _("Readers by audience, last 30 days"), month.readers_by_audience(), audience_label
+        ),
         *view.topics(_("Roles, last 30 days"), month.by_topic(Event.ROLE_CHOSEN.value), str),
         *view.topics(
             _("Most read, last 30 days"), month.by_topic(Event.SECTION_READ.value), section_title

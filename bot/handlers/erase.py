@@ -13,6 +13,7 @@ from aiogram.utils.i18n import I18n
 from aiogram.utils.i18n import gettext as _
 
 from bot.callbacks import Action, Do
+from bot.content.audiences import Audience
 from bot.screens import deletable_ids, remember
 from storage import Counter, Event
 
@@ -20,7 +21,12 @@ DELETE_BATCH = 100  # deleteMessages takes 1-100 ids
 
 
 async def erase(
-    event: Message | CallbackQuery, state: FSMContext, bot: Bot, i18n: I18n, counter: Counter
+    event: Message | CallbackQuery,
+    state: FSMContext,
+    bot: Bot,
+    i18n: I18n,
+    counter: Counter,
+    audience: Audience,
 ) -> None:
     chat_id = event.chat.id if isinstance(event, Message) else event.from_user.id
     # Both sides of the conversation: the reader's messages are remembered as they arrive
@@ -36,10 +42,18 @@ async def erase(
         # the next one.
         with contextlib.suppress(TelegramAPIError):
             await bot.delete_messages(chat_id, ordered[start : start + DELETE_BATCH])
-    counter.record(Event.ERASED, lang=i18n.current_locale, user_id=event.from_user.id)
+    counter.record(
+        Event.ERASED, lang=i18n.current_locale, audience=audience, user_id=event.from_user.id
+    )
     await state.clear()
     # One short note, itself without history: nothing said here points at the program.
-    note = await bot.send_message(chat_id, _("Deleted. /start to begin again."))
+    note = await bot.send_message(
+        chat_id,
+        _(
+            "Deleted: the last 48 hours of this chat, as far as Telegram allows. To remove older "
+            "messages, delete the chat in Telegram. /start to begin again."
+        ),
+    )
     await remember(state, note)
 
 

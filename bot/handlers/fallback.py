@@ -16,6 +16,7 @@ from aiogram.utils.callback_answer import CallbackAnswer
 from aiogram.utils.i18n import gettext as _
 
 from bot.config import Contacts
+from bot.content.audiences import Audience
 from bot.content.tree import HOME
 from bot.screens import Screen, remember, section_screen, show
 
@@ -26,11 +27,11 @@ async def stale_button(
     bot: Bot,
     contacts: Contacts,
     callback_answer: CallbackAnswer,
+    audience: Audience = Audience.DEFAULT,
 ) -> None:
     """A button from an old message, or forged data: say so calmly and show a fresh menu."""
     callback_answer.text = _("This button is out of date. Here is the current menu.")
-    await state.update_data(section=HOME)
-    screen = section_screen(HOME, contacts)
+    screen = section_screen(HOME, contacts, audience)
     # A fresh message: the old one may be the thing that is out of date.
     sent = await bot.send_message(query.from_user.id, screen.text, reply_markup=screen.markup)
     await remember(state, sent)
@@ -77,7 +78,13 @@ def reveals_whereabouts(message: Message) -> bool:
     return bool(_PHONE_TEXT.fullmatch(text))
 
 
-async def anything_else(message: Message, state: FSMContext, bot: Bot, contacts: Contacts) -> None:
+async def anything_else(
+    message: Message,
+    state: FSMContext,
+    bot: Bot,
+    contacts: Contacts,
+    audience: Audience = Audience.DEFAULT,
+) -> None:
     if message.content_type not in READER_CONTENT:
         return
     if reveals_whereabouts(message):
@@ -91,14 +98,15 @@ async def anything_else(message: Message, state: FSMContext, bot: Bot, contacts:
             )
         else:
             note = _(
-                "I deleted your message: a location or a phone number is better not kept in this chat. "
-                "This bot does not need it and stores nothing."
+                "Your message was deleted: a location or a phone number is better not kept in this "
+                "chat. This bot does not need it and stores nothing."
             )
     else:
         note = _(
-            "This bot does not read messages and stores nothing you send. Please use the buttons."
+            "This bot answers typed words and buttons only, and stores nothing you send. "
+            "Please type your question, or use the buttons."
         )
-    screen = section_screen(HOME, contacts)
+    screen = section_screen(HOME, contacts, audience)
     await show(message, state, bot, Screen(f"{note}\n\n{screen.text}", screen.markup))
 
 

@@ -16,6 +16,7 @@ from aiogram.utils.i18n import gettext as _
 
 from bot import keyboards
 from bot.config import Contacts
+from bot.content.audiences import Audience
 from bot.content.tree import HOME
 from bot.handlers.fallback import reveals_whereabouts
 from bot.screens import Screen, section_screen, show
@@ -31,18 +32,19 @@ def is_question(message: Message) -> bool:
     return bool(text.strip()) and not text.startswith("/") and not reveals_whereabouts(message)
 
 
-def answer_screen(question: str, i18n: I18n, contacts: Contacts) -> Screen:
-    """The reply to a typed question in the current language (the reader's)."""
-    # The reader's audience selects the texts searched once sections carry one per audience.
-    found = index_for(i18n, contacts).best(question[:MAX_QUESTION])
+def answer_screen(
+    question: str, i18n: I18n, contacts: Contacts, audience: Audience = Audience.DEFAULT
+) -> Screen:
+    """The reply to a typed question in the reader's language, from the texts of their audience."""
+    found = index_for(i18n, contacts, audience).best(question[:MAX_QUESTION])
     if found:
         text = _("These sections may answer your question:")
         return Screen(text, keyboards.suggestions_keyboard(tuple(found)))
     note = _(
-        "I have no answer to that question. Please choose a section from the menu. "
+        "There is no answer to that question here. Please choose a section from the menu. "
         "What you type is not kept."
     )
-    menu = section_screen(HOME, contacts)
+    menu = section_screen(HOME, contacts, audience)
     return Screen(f"{note}\n\n{menu.text}", menu.markup)
 
 
@@ -53,9 +55,16 @@ async def question(
     i18n: I18n,
     counter: Counter,
     contacts: Contacts,
+    audience: Audience,
 ) -> None:
-    counter.record(Event.QUESTION_ASKED, lang=i18n.current_locale, user_id=message.from_user.id)
-    await show(message, state, bot, answer_screen(message.text or "", i18n, contacts))
+    counter.record(
+        Event.QUESTION_ASKED,
+        lang=i18n.current_locale,
+        audience=audience,
+        user_id=message.from_user.id,
+    )
+    screen = answer_screen(message.text or "", i18n, contacts, audience)
+    await show(message, state, bot, screen)
 
 
 def get_router() -> Router:
