@@ -71,6 +71,8 @@ AT_ONCE = {
     "sendMessageDraft": "a draft being streamed, not a message yet",
     "sendRichMessageDraft": "a draft being streamed, not a message yet",
     "sendChatJoinRequestWebApp": "answers a join request, not a chat message",
+    "deleteMessageReaction": "a reaction, not a message",
+    "deleteAllMessageReactions": "reactions, not a message",
     "deleteBusinessMessages": "a business account's messages: its own limits, unused here",
     "deleteEphemeralMessage": "ephemeral messages: unused here",
     "editEphemeralMessageText": "ephemeral messages: unused here",

@@ -139,6 +139,7 @@ class SendScheduler(BaseRequestMiddleware):
         self._chats: dict[Hashable, _Chat] = {}  # chats with requests queued or on their way
         self._recent: OrderedDict[Hashable, float] = OrderedDict()  # idle chats' `due`, until past
         self._ready: deque[_Chat] = deque()  # chats whose own rate allows a request now, in turn
+        self._again: deque[_Chat] = deque()  # ready ones whose request a 429 sent back: first
         self._waiting: list[tuple[float, int, _Chat]] = []  # the others, by when it will
         self._order = itertools.count()
         self._edits: dict[Hashable, _Job] = {}  # the newest queued edit of each message
@@ -171,8 +172,8 @@ class SendScheduler(BaseRequestMiddleware):
 
     def refuse_update(self) -> None:
         """An update was not run because the queue is full (updates.QueueGate)."""
-        self.counts.refused_updates += 1
         self._note_full()
+        self.counts.refused_updates += 1
 
     async def close(self, timeout: float = DRAIN_SECONDS) -> None:
         """Send what is queued for at most `timeout` seconds; refuse, count and log the rest."""
@@ -217,6 +218,10 @@ class SendScheduler(BaseRequestMiddleware):
                 if await job.turn == _SKIP:
                     # aiogram's chain passes the result itself along, despite the annotation.
                     return cast(Response[TelegramType], True)
+                if self.clock() < self._paused_until:  # a 429 came while this one was let go
+                    self._requeue(job)
+                    continue
+                self.counts.sent += 1
                 try:
                     return await make_request(bot, method)
                 except TelegramRetryAfter as error:
@@ -236,8 +241,8 @@ class SendScheduler(BaseRequestMiddleware):
         if older is not None and not methods.supersedes(method, older.method):
             older = None
         if older is None and self._queued >= self.max_queue:
-            self.counts.refused_requests += 1
             self._note_full()
+            self.counts.refused_requests += 1
             raise NotSent(method, "not sent: the send queue is full")
         job = _Job(
             method, methods.chat_of(method), edit, asyncio.get_running_loop().create_future()
@@ -272,6 +277,11 @@ class SendScheduler(BaseRequestMiddleware):
             self.counts.gave_up += 1
             log.warning("gave up a %s after %d answers of 429", name, job.floods)
             return False
+        self._requeue(job)
+        return True
+
+    def _requeue(self, job: _Job) -> None:
+        """Back to the head of its chat's queue, where it was, for another turn."""
         chat = self._chats[job.chat]
         chat.busy = False
         self._in_flight -= 1
@@ -279,8 +289,7 @@ class SendScheduler(BaseRequestMiddleware):
         job.turn = asyncio.get_running_loop().create_future()
         chat.jobs.appendleft(job)
         self._queued += 1
-        self._list(chat)
-        return True
+        self._list(chat, again=True)
 
     def _release(self, job: _Job) -> None:
         """The caller is done with its request: sent, failed, skipped, refused or cancelled."""
@@ -330,12 +339,12 @@ class SendScheduler(BaseRequestMiddleware):
             del self._edits[job.edit]
         self._retire(chat)
 
-    def _list(self, chat: _Chat) -> None:
+    def _list(self, chat: _Chat, *, again: bool = False) -> None:
         """Put a chat with requests in line: ready now, or waiting for its own rate."""
         chat.listed = True
         at = chat.due - chat.tolerance
         if at <= self.clock():
-            self._ready.append(chat)
+            (self._again if again else self._ready).append(chat)
         else:
             heapq.heappush(self._waiting, (at, next(self._order), chat))
         self._wake.set()
@@ -361,28 +370,32 @@ class SendScheduler(BaseRequestMiddleware):
                         break
                     await self._idle(self._waiting[0][0] - now if self._waiting else math.inf, now)
                     continue
-                wait = await self.send_rate.take()
+                # A 429 pauses this process whatever the shared SendRate says.
+                wait = self._paused_until - now
+                if wait <= 0:
+                    wait = await self.send_rate.take()
                 if wait > 0:
                     await self._idle(wait, now)
                     continue
-                chat = self._next_ready()
-                if chat is not None:  # else a cancelled request emptied it meanwhile
-                    self._dispatch(chat)
+                line = self._next_ready()
+                if line is not None:  # else a cancelled request emptied it meanwhile
+                    self._dispatch(line)
         finally:
             self._worker = None
             self._check_drained()
 
-    def _next_ready(self) -> _Chat | None:
-        ready = self._ready
-        while ready:
-            chat = ready[0]
-            while chat.jobs and chat.jobs[0].turn.cancelled():  # its caller is gone
-                self._unqueue(chat.jobs[0])
-            if chat.jobs:
-                return chat
-            ready.popleft()
-            chat.listed = False
-            self._retire(chat)
+    def _next_ready(self) -> deque[_Chat] | None:
+        """The line whose first chat goes next (that chat has a request), or None."""
+        for line in (self._again, self._ready):
+            while line:
+                chat = line[0]
+                while chat.jobs and chat.jobs[0].turn.cancelled():  # its caller is gone
+                    self._unqueue(chat.jobs[0])
+                if chat.jobs:
+                    return line
+                line.popleft()
+                chat.listed = False
+                self._retire(chat)
         return None
 
     async def _idle(self, seconds: float, now: float) -> None:
@@ -392,8 +405,8 @@ class SendScheduler(BaseRequestMiddleware):
         else:
             await self.clock.sleep(seconds, self._wake)
 
-    def _dispatch(self, chat: _Chat) -> None:
-        self._ready.popleft()
+    def _dispatch(self, line: deque[_Chat]) -> None:
+        chat = line.popleft()
         chat.listed = False
         job = chat.jobs.popleft()
         self._queued -= 1
@@ -403,7 +416,6 @@ class SendScheduler(BaseRequestMiddleware):
         chat.busy = True
         job.state = _RUNNING
         self._in_flight += 1
-        self.counts.sent += 1
         job.turn.set_result(_GO)
         if self._full and self._queued < 0.9 * self.max_queue:
             self._full = False
@@ -427,6 +439,7 @@ class SendScheduler(BaseRequestMiddleware):
             chat.listed = False
             self._retire(chat)
         self._ready.clear()
+        self._again.clear()
         self._waiting.clear()
         self._edits.clear()
         self._queued = 0
