@@ -457,3 +457,11 @@ async def test_the_drain_bound_holds_on_the_real_clock() -> None:
     results = await asyncio.gather(*sends, return_exceptions=True)
     assert sum(isinstance(r, Message) for r in results) == 2  # the chat's burst
     assert scheduler.counts.unsent == 8
+
+
+def test_the_queue_memory_benchmark_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks import queue_memory
+
+    assert queue_memory.main(["--readers", "5"]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert re.fullmatch(r"per waiting message: [\d,]+ bytes \(.*\)", last), last
