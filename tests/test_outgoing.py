@@ -158,9 +158,11 @@ async def test_the_global_rate_holds_in_every_simulated_second() -> None:
     await asyncio.gather(*(rig.bot.send_message(chat, "hi") for chat in range(1, 101)))
     times = [t for t, _ in rig.sent()]
     assert len(times) == 100
-    assert most_in_a_second(times) <= 25
-    # and no slower than the rate: 100 at 25 a second, the first 3 at once
-    assert 3.7 <= times[-1] - times[0] <= 4.1, times[-1]
+    # 25 a second, spaced evenly, after 3 at once: at most 27 in the first second, 25 after
+    assert most_in_a_second(times) <= 25 + 3 - 1
+    assert most_in_a_second([t for t in times if t >= 1.0]) <= 25
+    # and no slower than the rate
+    assert 3.8 <= times[-1] - times[0] <= 4.0, times[-1]
 
 
 async def test_a_rate_set_close_to_telegrams_cap_never_passes_it() -> None:
@@ -168,7 +170,7 @@ async def test_a_rate_set_close_to_telegrams_cap_never_passes_it() -> None:
     await asyncio.gather(*(rig.bot.send_message(chat, "hi") for chat in range(1, 121)))
     times = [t for t, _ in rig.sent()]
     assert most_in_a_second(times) <= 30  # a bucket alone would let 32 through after a pause
-    assert times[-1] - times[0] <= 120 / 30 * 1.02
+    assert times[-1] - times[0] <= 120 / 30 * 1.03  # the margin costs 2%
 
 
 async def test_one_chat_gets_two_at_once_then_one_a_second_in_order() -> None:
@@ -207,7 +209,7 @@ async def test_instances_sharing_one_rate_keep_it_together() -> None:
         bots.append(build_bot(TOKEN, session=session, scheduler=scheduler))
     await asyncio.gather(*(bot.send_message(chat, "hi") for bot in bots for chat in range(1, 16)))
     assert len(stamps) == 30
-    assert most_in_a_second(stamps) <= 20  # each alone would allow 20: together 40
+    assert most_in_a_second(stamps) <= 20 + 3 - 1  # each alone would allow as many: together 44
 
 
 # -- fairness --------------------------------------------------------------------------------------
@@ -365,7 +367,10 @@ async def test_one_429_pauses_all_sending_once_then_everything_goes() -> None:
     sent = rig.sent()
     assert len(sent) == 10
     assert all(t >= refused_at + 3 for t, _ in sent), "something went during the pause"
-    assert sent[0][1]["chat_id"] == 1  # the refused one first, from the head of its queue
+    # First after it: the refused one and the two let go with it (the rate's burst of 3), which
+    # the pause caught before they went; then the rest, in turn.
+    assert [p["chat_id"] for _, p in sent[3:]] == list(range(4, 11))
+    assert {p["chat_id"] for _, p in sent[:3]} == {1, 2, 3}
 
 
 async def test_many_429s_in_flight_together_make_one_pause() -> None:
@@ -398,7 +403,10 @@ async def test_a_refused_request_goes_again_before_the_rest_of_its_chat() -> Non
     rig = Rig()
     rig.refuse["sendMessage"] = [flood(1)]
     await asyncio.gather(*(rig.bot.send_message(7, text) for text in "abc"))
-    assert [p["text"] for _, p in rig.sent()] == ["a", "b", "c"]
+    sent = rig.sent()
+    assert [p["text"] for _, p in sent] == ["a", "b", "c"]
+    # and without its burst after the pause: a limit stricter than ours gets no second 429
+    assert sent[1][0] - sent[0][0] >= 1.0 and sent[2][0] - sent[1][0] >= 1.0
 
 
 async def test_a_request_refused_again_and_again_is_given_up(

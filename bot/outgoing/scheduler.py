@@ -142,7 +142,8 @@ class SendScheduler(BaseRequestMiddleware):
         self._recent: OrderedDict[Hashable, float] = OrderedDict()  # idle chats' `due`, until past
         self._ready: deque[_Chat] = deque()  # chats whose own rate allows a request now, in turn
         self._again: deque[_Chat] = deque()  # ready ones whose request a 429 sent back: first
-        self._waiting: list[tuple[float, int, _Chat]] = []  # the others, by when it will
+        # the others, by when their rate allows (and whether a 429 sent them back)
+        self._waiting: list[tuple[float, int, _Chat, bool]] = []
         self._order = itertools.count()
         self._edits: dict[Hashable, _Job] = {}  # the newest queued edit of each message
         self._queued = 0
@@ -279,6 +280,10 @@ class SendScheduler(BaseRequestMiddleware):
             self.counts.gave_up += 1
             log.warning("gave up a %s after %d answers of 429", name, job.floods)
             return False
+        # This chat starts again without its burst: one now, the next after its interval. (Else,
+        # against a limit stricter than ours, every pause refills the burst and brings a 429.)
+        chat = self._chats[job.chat]
+        chat.due = max(chat.due, self._paused_until + chat.tolerance)
         self._requeue(job)
         return True
 
@@ -348,7 +353,7 @@ class SendScheduler(BaseRequestMiddleware):
         if at <= self.clock():
             (self._again if again else self._ready).append(chat)
         else:
-            heapq.heappush(self._waiting, (at, next(self._order), chat))
+            heapq.heappush(self._waiting, (at, next(self._order), chat, again))
         self._wake.set()
         self._start()
 
@@ -366,7 +371,8 @@ class SendScheduler(BaseRequestMiddleware):
                     self._abandon()
                     break
                 while self._waiting and self._waiting[0][0] <= now:
-                    self._ready.append(heapq.heappop(self._waiting)[2])
+                    _at, _order, chat, again = heapq.heappop(self._waiting)
+                    (self._again if again else self._ready).append(chat)
                 if self._next_ready() is None:
                     if not self._queued:  # the last ones were cancelled
                         break
