@@ -31,7 +31,7 @@ from bot.callbacks import ChooseRole, Nav, Role
 from bot.config import load_contacts
 from bot.languages import make_i18n
 from bot.middlewares import Throttle
-from bot.outgoing import SendScheduler, SimulatedClock
+from bot.outgoing import GatedRate, SendScheduler, SimulatedClock
 from fake_telegram import OfflineReader, OfflineSession, button_press
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,22 +39,8 @@ TOKEN = "123456:" + "Q" * 35
 OURS = "*/bot/outgoing/*"
 
 
-class Gate:
-    """A global rate that lets nothing through until opened."""
-
-    def __init__(self) -> None:
-        self.open = asyncio.Event()
-
-    async def take(self) -> float:
-        await self.open.wait()
-        return 0.0
-
-    async def pause(self, seconds: float) -> None:
-        return None
-
-
 async def measure(readers: int) -> tuple[float, float]:
-    gate = Gate()
+    gate = GatedRate()
     gate.open.set()
     scheduler = SendScheduler(clock=SimulatedClock(), send_rate=gate, max_queue=readers + 10)
     bot = build_bot(TOKEN, session=OfflineSession(), scheduler=scheduler)

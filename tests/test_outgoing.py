@@ -24,7 +24,7 @@ from bot.app import build_bot, build_dispatcher, close_bot
 from bot.callbacks import ChooseRole, Nav, Role
 from bot.config import Contacts
 from bot.middlewares import Throttle
-from bot.outgoing import LocalRate, NotSent, SendScheduler, SimulatedClock
+from bot.outgoing import GatedRate, LocalRate, NotSent, SendScheduler, SimulatedClock
 from bot.outgoing.methods import AT_ONCE, LIMITED
 from bot.outgoing.scheduler import FLOOD_RETRIES
 from fake_telegram import OfflineReader, OfflineSession
@@ -34,20 +34,6 @@ from .conftest import TOKEN
 KEYBOARD = InlineKeyboardMarkup(
     inline_keyboard=[[InlineKeyboardButton(text="Back", callback_data="n:home")]]
 )
-
-
-class Gate:
-    """A global rate that lets nothing through until opened: a queue that fills on demand."""
-
-    def __init__(self) -> None:
-        self.open = asyncio.Event()
-
-    async def take(self) -> float:
-        await self.open.wait()
-        return 0.0
-
-    async def pause(self, seconds: float) -> None:
-        return None
 
 
 @dataclass
@@ -101,7 +87,7 @@ def most_in_a_second(times: list[float]) -> int:
 
 async def settle(rounds: int = 20) -> None:
     """Let every task that can run, run (no simulated time passes while something is queued
-    behind a closed Gate)."""
+    behind a closed GatedRate)."""
     for _ in range(rounds):
         await asyncio.sleep(0)
 
@@ -140,7 +126,7 @@ def test_every_method_that_sends_edits_or_deletes_a_message_is_queued_or_named()
     ids=["answerCallbackQuery", "getMe", "setMyCommands", "leaveChat"],
 )
 async def test_what_is_not_a_message_goes_at_once_while_messages_wait(call) -> None:  # type: ignore[no-untyped-def]
-    gate = Gate()
+    gate = GatedRate()
     rig = Rig({"send_rate": gate})
     held = asyncio.ensure_future(rig.bot.send_message(7, "waits"))
     await settle()
@@ -243,7 +229,7 @@ async def test_a_new_readers_first_reply_is_not_behind_other_readers_queues(opti
 
 # -- stale edits -----------------------------------------------------------------------------------
 async def test_an_edit_superseded_before_it_went_is_skipped() -> None:
-    gate = Gate()
+    gate = GatedRate()
     rig = Rig({"send_rate": gate})
     message_id = rig.telegram.user_message(5, "old")
     first = asyncio.ensure_future(
@@ -263,7 +249,7 @@ async def test_an_edit_superseded_before_it_went_is_skipped() -> None:
 
 
 async def test_an_edit_that_would_drop_what_the_older_one_shows_does_not_supersede_it() -> None:
-    gate = Gate()
+    gate = GatedRate()
     rig = Rig({"send_rate": gate})
     message_id = rig.telegram.user_message(5, "old")
     edits = [
@@ -282,18 +268,13 @@ async def test_an_edit_that_would_drop_what_the_older_one_shows_does_not_superse
     await settle()
     gate.open.set()
     await asyncio.gather(*edits, return_exceptions=True)
-    assert [
-        p["text"] for _, p, *_ in [(t, p) for t, m, p, _s in rig.calls if m == "editMessageText"]
-    ] == [
-        "with buttons",
-        "without",
-        "other message",
-    ]
+    edited = [p["text"] for _, method, p, _ in rig.calls if method == "editMessageText"]
+    assert edited == ["with buttons", "without", "other message"]
     assert rig.scheduler.counts.skipped == 0
 
 
 async def test_a_double_tap_through_the_dispatcher_edits_once(contacts: Contacts) -> None:
-    gate = Gate()
+    gate = GatedRate()
     gate.open.set()
     rig = Rig({"send_rate": gate})
     dispatcher = build_dispatcher(contacts=contacts, throttle=Throttle(enabled=False))
@@ -317,7 +298,7 @@ async def test_a_double_tap_through_the_dispatcher_edits_once(contacts: Contacts
 async def test_past_the_bound_requests_are_refused_and_a_button_still_answered(
     contacts: Contacts, caplog: pytest.LogCaptureFixture
 ) -> None:
-    gate = Gate()
+    gate = GatedRate()
     rig = Rig({"send_rate": gate, "max_queue": 3})
     dispatcher = build_dispatcher(contacts=contacts, throttle=Throttle(enabled=False))
     reader = OfflineReader(dispatcher, rig.bot, user_id=5_123_456_789)
@@ -342,7 +323,7 @@ async def test_past_the_bound_requests_are_refused_and_a_button_still_answered(
 
 
 async def test_a_request_whose_handler_went_away_leaves_the_queue() -> None:
-    gate = Gate()
+    gate = GatedRate()
     rig = Rig({"send_rate": gate})
     gone = asyncio.ensure_future(rig.bot.send_message(7, "never"))
     await settle()

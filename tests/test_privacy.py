@@ -23,13 +23,12 @@ from bot.callbacks import Action, ChooseLanguage, ChooseRole, Do, Nav, Role
 from bot.config import Contacts, Settings
 from bot.content.tree import BY_ID, HOME, Extra
 from bot.middlewares import Throttle
-from bot.outgoing import SendScheduler, SimulatedClock
+from bot.outgoing import GatedRate, SendScheduler, SimulatedClock
 from fake_telegram import OfflineReader, OfflineSession
 from storage import SQLiteCounter
 
 from .conftest import TOKEN
 from .test_counts import identifying_patterns
-from .test_outgoing import Gate
 
 NOW = datetime(2025, 7, 14, 21, 5, 33, tzinfo=UTC).timestamp()
 DAY = "2025-07-14"
@@ -382,7 +381,7 @@ async def test_the_send_queue_logs_and_counts_no_reader(
     """A 429, a double tap, a full queue and a stop with requests left: the send queue's log
     lines say what happened, and neither they nor its counts name a reader."""
     memory, log_file = logs
-    gate = Gate()
+    gate = GatedRate()
     gate.open.set()
     scheduler = SendScheduler(clock=SimulatedClock(), send_rate=gate, max_queue=2)
     session = OfflineSession()

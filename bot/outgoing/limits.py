@@ -37,8 +37,9 @@ class MonotonicClock:
 
 class SimulatedClock:
     """Time that passes only when the scheduler waits, at once: the tests and the in-process
-    benchmark run every rate and pause for real, in no time and the same way every run. Callable,
-    so flood control (bot/middlewares/throttle.py) can share it."""
+    benchmark run every rate and pause for real, in no time and the same way every run. One
+    sleeper per clock (a scheduler's worker): two would each move it. Callable, so flood control
+    (bot/middlewares/throttle.py) can share it."""
 
     def __init__(self, now: float = 0.0) -> None:
         self.now = now
@@ -108,3 +109,20 @@ class LocalRate:
         self.paused_until = max(self.paused_until, self.clock() + seconds)
         # Afterwards start again gently, evenly spaced: no burst.
         self.due = max(self.due, self.paused_until + self.tolerance)
+
+
+class GatedRate:
+    """A SendRate that lets nothing through while closed: tests and benchmarks fill the queue
+    with it and look at what waits."""
+
+    def __init__(self, *, open: bool = False) -> None:
+        self.open = asyncio.Event()
+        if open:
+            self.open.set()
+
+    async def take(self) -> float:
+        await self.open.wait()
+        return 0.0
+
+    async def pause(self, seconds: float) -> None:
+        return None

@@ -5,9 +5,9 @@ turn instead of failing; anything else (a button's answer, getUpdates, the bot's
 once. Concurrent handlers that each hit the limit, wait, retry together and give up lose readers:
 here they take turns.
 
-- **Rates.** In all, `rate` a second (BOT_SEND_RATE, 25: under Telegram's 30 on purpose), through
-  a `SendRate` that several instances can share. In one chat, 1 a second after a burst of 2; in a
-  group, 20 a minute. Telegram allows "short bursts" in a chat; 2 keeps a spare one for the
+- **Rates.** In all, `rate` a second (BOT_SEND_RATE, 25: under Telegram's 30 on purpose), 3 at
+  once after a quiet spell, never over 30 in any second, through a `SendRate` that several
+  instances can share. In one chat, 1 a second after a burst of 2; in a group, 20 a minute. Telegram allows "short bursts" in a chat; 2 keeps a spare one for the
   network's jitter against a limit that tolerates 3.
 - **Fair.** Chats take turns (round robin); within a chat requests go one at a time, in order. A
   new reader's first reply waits for one request of each other chat at most, never behind another
@@ -21,8 +21,8 @@ here they take turns.
   button's answer) without running them. Both are counted and logged.
 - **A 429 pauses everything once.** Another process on the token or Telegram's own variance can
   still bring one: all sending stops for its `retry_after` (however many requests in flight get
-  one), then the request goes again from the head of its chat's queue, up to `FLOOD_RETRIES`
-  times. Network errors and 5xx are retried inside, by `bot/middlewares/retry.py`, while the
+  one), then the request goes again from the head of its chat's queue, before other chats and
+  without its chat's burst, up to `FLOOD_RETRIES` times. Network errors and 5xx are retried inside, by `bot/middlewares/retry.py`, while the
   request keeps its place.
 - **Stopping.** `close()` sends what is queued for at most `DRAIN_SECONDS`; what is left is
   refused with `NotSent`, counted and logged.
