@@ -19,7 +19,6 @@ from aiogram.methods import (
     SendMessage,
 )
 from aiogram.methods.base import Response
-from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from aiogram.utils.i18n import I18n
 
 from bot import errors
@@ -29,6 +28,7 @@ from bot.fsm_storage import TTLMemoryStorage
 from bot.handlers import get_routers, groups
 from bot.languages import LanguageMiddleware, make_i18n
 from bot.middlewares import RememberIncoming, RetryRequests, Throttle
+from bot.outgoing import DRAIN_SECONDS, AnswerFirst, QueueGate, SendScheduler
 from storage import Counter, NullCounter
 
 # Every message is HTML and protected: it cannot be forwarded or saved from the chat.
@@ -56,12 +56,33 @@ _RESPONSE_TYPES = tuple(
 )
 
 
-def build_bot(token: str, *, session: BaseSession | None = None, api_url: str | None = None) -> Bot:
+def build_bot(
+    token: str,
+    *,
+    session: BaseSession | None = None,
+    api_url: str | None = None,
+    scheduler: SendScheduler | None = None,
+) -> Bot:
+    """The Bot; `scheduler` is the send queue (default: BOT_SEND_RATE's and BOT_SEND_QUEUE's
+    defaults on the real clock; tests pass one on a simulated clock)."""
     if session is None and api_url:
         session = AiohttpSession(api=TelegramAPIServer.from_base(api_url.rstrip("/")))
     bot = Bot(token, session=session, default=DEFAULTS)
-    bot.session.middleware(RetryRequests())  # 429 and network errors: wait, try again, give up
+    scheduler = SendScheduler() if scheduler is None else scheduler
+    # Outermost: every message waits its turn in the one queue (rates, fairness, one pause for a
+    # 429). Inside it, for each request as it goes: network errors and 5xx are retried.
+    bot.session.middleware(scheduler)
+    bot.session.middleware(RetryRequests(flood_handled_by=scheduler.schedules))
     return bot
+
+
+async def close_bot(bot: Bot, *, drain: float = DRAIN_SECONDS) -> None:
+    """Send what is still queued (for at most `drain` seconds; the rest is counted and logged),
+    then close the connection."""
+    scheduler = SendScheduler.of(bot)
+    if scheduler is not None:
+        await scheduler.close(drain)
+    await bot.session.close()
 
 
 def build_dispatcher(
@@ -82,14 +103,21 @@ def build_dispatcher(
         settings=settings,
     )
     # Before anything else: the reader's message ids for /erase, then flood control, which drops
-    # before any handler runs (so a flood is not counted) but answers every button.
+    # before any handler runs (so a flood is not counted) but answers every button; then the
+    # send queue's bound.
     dispatcher.message.outer_middleware(RememberIncoming())
     throttle = Throttle() if throttle is None else throttle
     dispatcher.message.outer_middleware(throttle)
     dispatcher.callback_query.outer_middleware(throttle)
+    # Past BOT_SEND_QUEUE a new update is not run (its reply could not be sent); a button is
+    # still answered. Counted by the send queue (bot/outgoing).
+    gate = QueueGate()
+    dispatcher.message.outer_middleware(gate)
+    dispatcher.callback_query.outer_middleware(gate)
     LanguageMiddleware(i18n or make_i18n()).setup(dispatcher)
     AudienceMiddleware().setup(dispatcher)  # after the language: it depends on it
-    dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
+    # Every button is answered, and before its handler's messages wait in the send queue.
+    dispatcher.callback_query.middleware(AnswerFirst())
     errors.setup(dispatcher)
     # Outside a private chat: one line, then leave (a group is no place to show interest in
     # surrender). The conversation itself happens in private chats only.

@@ -36,6 +36,11 @@ class Settings(BaseSettings):
     contacts: Path = Path("contacts.toml")
     # Idle conversations are forgotten after this many seconds (FSM state and data).
     state_ttl: int = Field(default=24 * 3600, ge=60, le=7 * 24 * 3600)
+    # Messages a second in all (Telegram allows about 30; paid broadcasts more) and how many
+    # requests may wait for their turn (bot/outgoing): 2,000 is 80 s of sending at 25 a second
+    # and about 100 MB of waiting updates (benchmarks/queue_memory.py: 52 KB a waiting tap).
+    send_rate: float = Field(default=25.0, gt=0, le=1000)
+    send_queue: int = Field(default=2_000, ge=1, le=1_000_000)
     redis_url: str | None = None
 
     @field_validator("token")

@@ -17,6 +17,8 @@ from aiogram import Dispatcher
 from aiogram.exceptions import TelegramAPIError, TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import ErrorEvent
 
+from bot.outgoing import NotSent
+
 log = logging.getLogger("bot.errors")
 
 _ROOT = Path(__file__).resolve().parent.parent
@@ -56,6 +58,8 @@ async def on_error(event: ErrorEvent) -> bool:
         log.debug("reader unreachable (%s) while answering a %s", api_method(error), kind)
     elif is_not_modified(error):
         pass  # the screen already shows what we meant to show
+    elif isinstance(error, NotSent):
+        log.debug("%s not sent (%s)", api_method(error), error.message)  # the queue counts it
     elif isinstance(error, TelegramAPIError):
         log.warning(
             "%s from %s%s while answering a %s at %s",

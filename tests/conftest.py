@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 from aiogram import Bot, Dispatcher
 
-from bot.app import build_bot, build_dispatcher
+from bot.app import build_bot, build_dispatcher, close_bot
 from bot.config import Contacts, load_contacts
 from bot.middlewares import Throttle
+from bot.outgoing import SendScheduler, SimulatedClock
 from fake_telegram import OfflineReader, OfflineSession
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,9 +30,11 @@ def session() -> OfflineSession:
 
 @pytest.fixture
 async def bot(session: OfflineSession) -> AsyncIterator[Bot]:
-    bot = build_bot(TOKEN, session=session)
+    # The bot's real send queue, its rates and pauses on a simulated clock: every wait happens,
+    # in no time (tests/test_outgoing.py checks the rates themselves).
+    bot = build_bot(TOKEN, session=session, scheduler=SendScheduler(clock=SimulatedClock()))
     yield bot
-    await bot.session.close()
+    await close_bot(bot)
 
 
 @pytest.fixture

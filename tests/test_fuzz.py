@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from bot.app import build_bot, build_dispatcher
 from bot.config import load_contacts
 from bot.middlewares import Throttle
+from bot.outgoing import SendScheduler, SimulatedClock
 from fake_telegram import BOT_USER, OfflineReader, OfflineSession, updates
 from tests.conftest import ROOT, TOKEN
 
@@ -188,7 +189,7 @@ class Reports(logging.Handler):
 def test_generated_updates_never_break_the_bot() -> None:
     loop = asyncio.new_event_loop()
     session = OfflineSession()
-    bot = build_bot(TOKEN, session=session)
+    bot = build_bot(TOKEN, session=session, scheduler=SendScheduler(clock=SimulatedClock()))
     clock = [0.0]  # flood control on a clock the examples move: sometimes bursts, mostly not
     dispatcher = build_dispatcher(
         contacts=load_contacts(ROOT / "contacts.example.toml"),

@@ -13,6 +13,7 @@ from bot.callbacks import Nav
 from bot.content.tree import BY_ID, HOME
 from bot.languages import DEFAULT_LOCALE, catalog_paths
 from bot.middlewares import Throttle
+from bot.outgoing import SendScheduler, SimulatedClock
 from fake_telegram import Telegram
 from fake_telegram.http import Server
 from fake_telegram.terminal import render, talk_over_http
@@ -92,7 +93,10 @@ def test_render_marks_bold_italic_and_links() -> None:
 async def test_fake_telegram_makes_the_terminal_the_reader_of_a_running_bot(contacts) -> None:  # type: ignore[no-untyped-def]
     """`python -m bot fake-telegram`: the bot polls the fake over HTTP, a person types."""
     async with Server(Telegram()) as telegram:
-        bot = build_bot(telegram.token, api_url=telegram.url)
+        # The send queue on a simulated clock: the terminal reads its next line once a reply
+        # settles, and a real per-chat rate would hold the help screen back a second.
+        scheduler = SendScheduler(clock=SimulatedClock())
+        bot = build_bot(telegram.token, api_url=telegram.url, scheduler=scheduler)
         dispatcher = build_dispatcher(contacts=contacts, throttle=Throttle(enabled=False))
         polling = asyncio.create_task(
             dispatcher.start_polling(bot, handle_signals=False, polling_timeout=1)

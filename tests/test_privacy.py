@@ -4,6 +4,7 @@ are exactly what the readers did."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import logging
@@ -18,13 +19,14 @@ import pytest
 from aiogram import Bot
 
 from bot import logs as logs_module
-from bot.app import build_dispatcher
+from bot.app import build_bot, build_dispatcher, close_bot
 from bot.callbacks import Action, ChooseLanguage, ChooseRole, Do, Nav, Role
 from bot.config import Contacts, Settings
 from bot.content.tree import BY_ID, HOME, Extra
 from bot.middlewares import Throttle
+from bot.outgoing import GatedRate, SendScheduler, SimulatedClock
 from bot.states import DATA_KEYS
-from fake_telegram import OfflineReader
+from fake_telegram import OfflineReader, OfflineSession
 from storage import SQLiteCounter
 
 from .conftest import TOKEN
@@ -392,3 +394,62 @@ def test_aiogram_records_are_scrubbed(logs: tuple[Everything, Path]) -> None:
     for secret in [str(user_id), query_id, READERS[0]["first_name"], READERS[0]["text"]]:
         assert secret not in everything
     assert hidden_ids(everything, {user_id}) == []
+
+
+async def test_the_send_queue_logs_and_counts_no_reader(
+    contacts: Contacts, logs: tuple[Everything, Path]
+) -> None:
+    """A 429, a double tap, a full queue and a stop with requests left: the send queue's log
+    lines say what happened, and neither they nor its counts name a reader."""
+    memory, log_file = logs
+    gate = GatedRate()
+    gate.open.set()
+    scheduler = SendScheduler(clock=SimulatedClock(), send_rate=gate, max_queue=2)
+    session = OfflineSession()
+    bot = build_bot(TOKEN, session=session, scheduler=scheduler)
+    dispatcher = build_dispatcher(contacts=contacts, throttle=Throttle(enabled=False))
+    ivan, olena, kim, jonathan = (
+        Reader(dispatcher, bot, **{k: spec[k] for k in ("user_id", "first_name", "language_code")})
+        for spec in READERS[:4]
+    )
+    for reader in (ivan, olena, kim):
+        await reader.send("/start")
+    answer, refused = session.telegram.call, [False]
+
+    def once_too_many(method: str, params: dict) -> tuple[int, dict]:  # type: ignore[type-arg]
+        if not refused[0] and method == "sendMessage":
+            refused[0] = True
+            body = {
+                "ok": False,
+                "error_code": 429,
+                "description": "Too Many Requests: retry after 30",
+            }
+            return 429, {**body, "parameters": {"retry_after": 30}}
+        return answer(method, params)
+
+    session.telegram.call = once_too_many  # type: ignore[method-assign]
+    await jonathan.send("/start")  # refused once, then sent after the pause
+    gate.open.clear()  # from here on nothing gets through: the queue fills
+    taps = [asyncio.ensure_future(kim.press(ChooseRole(role=Role.SOLDIER).pack())) for _ in "12"]
+    waiting = asyncio.ensure_future(olena.press(ChooseRole(role=Role.RELATIVE).pack()))
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert scheduler.full
+    await ivan.press(ChooseRole(role=Role.READER).pack())  # refused: a button answer only
+    await ivan.send("/menu")  # refused
+    await close_bot(bot, drain=0.1)
+    gate.open.set()
+    await asyncio.gather(*taps, waiting)
+
+    counts = vars(scheduler.counts)
+    assert all(type(n) is int for n in counts.values())
+    assert counts["floods"] == counts["pauses"] == 1 and counts["skipped"] == 1
+    assert counts["refused_updates"] == 2 and counts["unsent"] == 2
+    everything = "\n".join(record_text(r) for r in memory.records)
+    for line in ("429 to a sendMessage", "send queue is full", "could not be sent in time"):
+        assert line in everything
+    user_ids = {spec["user_id"] for spec in READERS}
+    assert hidden_ids(everything, user_ids) == []
+    assert hidden_ids(log_file.read_text(encoding="utf-8"), user_ids) == []
+    for secret in secrets():
+        assert secret not in everything

@@ -24,6 +24,7 @@ from bot.content.tree import HOME
 from bot.fsm_storage import redis_storage
 from bot.languages import make_i18n
 from bot.middlewares import Throttle
+from bot.outgoing import SendScheduler, SimulatedClock
 from bot.screens import section_screen
 from fake_telegram import OfflineReader, OfflineSession
 from tests.conftest import TOKEN
@@ -95,7 +96,7 @@ async def test_two_instances_share_a_reader_and_every_key_expires(
     instances = []
     for _ in range(2):
         session = OfflineSession()
-        bot = build_bot(TOKEN, session=session)
+        bot = build_bot(TOKEN, session=session, scheduler=SendScheduler(clock=SimulatedClock()))
         dispatcher = build_dispatcher(
             contacts=contacts,
             storage=redis_storage(redis_url, 3600),

@@ -16,6 +16,7 @@ from bot.app import build_bot, build_dispatcher
 from bot.callbacks import ChooseRole, Nav, Role
 from bot.fsm_storage import TTLMemoryStorage
 from bot.middlewares import RetryRequests, Throttle
+from bot.outgoing import SendScheduler, SimulatedClock
 from bot.screens import DELETABLE_FOR, MESSAGE_IDS_KEY
 from fake_telegram import BOT_USER, OfflineReader, OfflineSession, updates
 from storage import Event
@@ -180,7 +181,7 @@ async def test_the_dispatcher_forgets_an_idle_reader(contacts) -> None:  # type:
     clock = Clock()
     storage = TTLMemoryStorage(3600, clock=clock)
     session = OfflineSession()
-    bot = build_bot(TOKEN, session=session)
+    bot = build_bot(TOKEN, session=session, scheduler=SendScheduler(clock=SimulatedClock()))
     dispatcher = build_dispatcher(
         contacts=contacts, storage=storage, throttle=Throttle(enabled=False)
     )
@@ -369,7 +370,7 @@ async def test_a_reader_who_blocks_the_bot_is_forgotten(reader, dispatcher, bot)
 def flood(contacts):  # type: ignore[no-untyped-def]
     clock = Clock()
     session = OfflineSession()
-    bot = build_bot(TOKEN, session=session)
+    bot = build_bot(TOKEN, session=session, scheduler=SendScheduler(clock=SimulatedClock()))
     counter = Recorder()
     throttle = Throttle(rate=1.0, burst=5, clock=clock)
     dispatcher = build_dispatcher(contacts=contacts, counter=counter, throttle=throttle)
@@ -487,7 +488,7 @@ async def test_a_bug_in_a_handler_is_logged_without_content_and_the_button_still
     contacts, caplog
 ) -> None:  # type: ignore[no-untyped-def]
     session = OfflineSession()
-    bot = build_bot(TOKEN, session=session)
+    bot = build_bot(TOKEN, session=session, scheduler=SendScheduler(clock=SimulatedClock()))
     dispatcher = build_dispatcher(
         contacts=contacts, counter=Exploding(), throttle=Throttle(enabled=False)
     )

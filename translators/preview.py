@@ -18,6 +18,7 @@ from bot.app import build_bot, build_dispatcher
 from bot.config import ConfigError, Contacts, load_contacts
 from bot.languages import DEFAULT_LOCALE, LOCALES_DIR, available, make_i18n, match, native_name
 from bot.middlewares import Throttle
+from bot.outgoing import SendScheduler, SimulatedClock
 from fake_telegram import OfflineReader, OfflineSession, terminal
 
 EXAMPLE_CONTACTS = LOCALES_DIR.parent / "contacts.example.toml"
@@ -62,7 +63,10 @@ def main(args: argparse.Namespace) -> int:
 
 async def converse(lang: str, contacts: Contacts, lines: TextIO, out: TextIO) -> int:
     i18n = make_i18n()
-    bot = build_bot(TOKEN, session=OfflineSession())
+    # No Telegram to flood here: the send queue's waits pass in simulated time.
+    bot = build_bot(
+        TOKEN, session=OfflineSession(), scheduler=SendScheduler(clock=SimulatedClock())
+    )
     dispatcher = build_dispatcher(contacts=contacts, i18n=i18n, throttle=Throttle(enabled=False))
     reader = OfflineReader(dispatcher, bot, language_code=lang)
     found = match(lang, available(i18n))

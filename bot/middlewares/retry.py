@@ -30,11 +30,15 @@ class RetryRequests(BaseRequestMiddleware):
         max_wait: float = 20.0,
         base_delay: float = 0.5,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        flood_handled_by: Callable[[TelegramMethod[Any]], bool] | None = None,
     ) -> None:
         self.attempts = attempts  # tries in all, the first one included
         self.max_wait = max_wait  # seconds of waiting in all, for one request
         self.base_delay = base_delay
         self.sleep = sleep
+        # The send queue outside this middleware (bot/outgoing) pauses all sending on a 429 and
+        # retries itself: for its requests a 429 goes straight back to it.
+        self.flood_handled_by = flood_handled_by
 
     async def __call__(
         self,
@@ -49,6 +53,8 @@ class RetryRequests(BaseRequestMiddleware):
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as error:
+                if self.flood_handled_by is not None and self.flood_handled_by(method):
+                    raise
                 delay = float(error.retry_after)
                 if attempt == self.attempts or waited + delay > self.max_wait:
                     raise
