@@ -15,7 +15,8 @@ async def test_publish_sets_commands_for_every_language_and_a_russian_default(bo
     await commands.publish(bot, i18n)
     calls = [c.params for c in session.telegram.calls_to("setMyCommands")]
     codes = [c.get("language_code") for c in calls]
-    assert codes[0] is None and set(codes[1:]) == set(i18n.available_locales)
+    # Telegram takes two-letter codes: a catalog with a script (uz_Latn) goes out as its language.
+    assert codes[0] is None and set(codes[1:]) == {c.split("_")[0] for c in i18n.available_locales}
     names = [c["command"] for c in calls[0]["commands"]]
     assert names == ["start", "menu", "language", "erase", "help"]
     assert all(r.ok for r in session.telegram.calls)
