@@ -162,6 +162,12 @@ NAMED_FIRST = {
     "ru": {"ЖК III": "Женевск", "ДП I": "Дополнительн"},
     "uk": {"ЖК III": "Женевськ", "ДП I": "Додатков"},
     "ko": {"제3협약": "제네바 협약", "제1추가의정서": "제네바 협약"},
+    "fr": {"(CG III": "Convention de Genève", "(PA I": "Protocole additionnel I"},
+    "es": {"(CG III": "Convenio de Ginebra", "(PA I": "Protocolo adicional I"},
+    "uz_Latn": {"(III konvensiya": "Jeneva konvensiya"},
+    "kk": {"(III конвенция": "Женева конвенция"},
+    "ky": {"(III конвенция": "Женева конвенция"},
+    # ar, hi, ne, zh_Hans name the treaty in full in every citation: no short form to precede.
 }
 
 
