@@ -148,7 +148,7 @@ def test_every_page_parses_cleanly_as_html5_with_lang_dir_and_title(site: Path) 
         assert root.get("lang") and root.get("dir") in ("ltr", "rtl"), path
         assert text_of(root.find("head/title")).strip(), path
         assert root.find(".//script") is None and root.find(".//img") is None, path
-        assert root.find(".//*[@style]") is None, path
+        assert root.find(".//*[@style]") is None and root.find(".//style") is None, path
 
 
 def test_every_page_shows_its_screens_text_and_buttons(site: Path, screens: dict) -> None:
