@@ -59,7 +59,7 @@ class _Run:
 
 def safe_href(href: str | None) -> str | None:
     """The link, if its scheme is one a page may carry (case-insensitive), else None."""
-    if href and href.strip().lower().startswith(LINK_SCHEMES) and href == href.strip():
+    if href and href == href.strip() and href.lower().startswith(LINK_SCHEMES):
         return href
     return None
 
