@@ -1,4 +1,4 @@
-"""`python -m bot [run|stats|locales|preview|fake-telegram] ...`
+"""`python -m bot [run|stats|locales|preview|fake-telegram|export-site] ...`
 
 Only the chosen subcommand is imported, so a configuration error is reported (and the bot starts)
 without loading what the other subcommands need.
@@ -23,6 +23,7 @@ SUBCOMMANDS = {
         "fake_telegram.terminal",
         "serve a fake Bot API locally and be the bot's reader in the terminal",
     ),
+    "export-site": ("static_site.export", "write the screens as a static site, for mirrors"),
 }
 
 
