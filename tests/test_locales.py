@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import denormalize
 
 from bot import commands
 from bot.__main__ import main
@@ -280,7 +281,13 @@ def test_a_long_text_changed_keeps_its_old_version_beside_it_through_every_extra
     (project / "src" / "texts.py").write_text(f"_({long + 'and more'!r})\n", encoding="utf-8")
     assert cli(project, "extract") == 0
     once = po.read_bytes()
-    assert b"#| msgid" in once and catalogs.read(po, "uk").get(long + "and more").fuzzy
+    changed = catalogs.read(po, "uk").get(long + "and more")
+    assert b"#| msgid" in once and changed is not None and changed.fuzzy
+    # The old text is written as a msgid is, so that msgfmt reads it back whole (Babel alone
+    # wrapped it like prose, splitting it inside its quotes).
+    assert catalog_check.syntax_problems(po) == []
+    previous = [line[3:] for line in once.decode().splitlines() if line.startswith("#| ")]
+    assert denormalize("\n".join(previous).removeprefix("msgid ")) == long
     assert cli(project, "extract") == 0
     assert po.read_bytes() == once
 

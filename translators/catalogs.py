@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from textwrap import TextWrapper
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
@@ -16,6 +17,7 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.pofile import normalize as po_string
 from babel.messages.pofile import read_po, unescape, write_po
 
 from bot.languages import DOMAIN, LOCALES_DIR, catalog_paths, native_name
@@ -43,6 +45,8 @@ COMMENT_TAGS = ("Translators:",)
 # Wide lines and no source locations keep diffs small when the code moves.
 WIDTH = 100
 _WRITE = {"width": WIDTH, "no_location": True, "sort_output": True}
+# How Babel wraps comments (babel.messages.pofile.generate_po), to find what it wrote.
+_PROSE = TextWrapper(width=WIDTH, break_long_words=False)
 # Header lines that change on every run and mean nothing on their own.
 _DATE_LINES = (b'"POT-Creation-Date:', b'"PO-Revision-Date:')
 
@@ -103,12 +107,30 @@ def write(path: Path, catalog: Catalog) -> bool:
     """Write `catalog` unless the file already says the same (dates aside); True if written."""
     buffer = io.BytesIO()
     write_po(buffer, catalog, include_previous=True, **_WRITE)
-    new = buffer.getvalue()
+    new = _mend_previous(buffer.getvalue(), catalog)
     if path.exists() and _undated(path.read_bytes()) == _undated(new):
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(new)
     return True
+
+
+def _mend_previous(written: bytes, catalog: Catalog) -> bytes:
+    """Babel wraps an old msgid kept beside a fuzzy entry ("#| msgid ...") as if it were prose,
+    splitting it inside its quotes, and msgfmt then refuses the file. Write each one as the msgid
+    itself is written, one "#| " line per line."""
+    text = written.decode(catalog.charset or "utf-8")
+    for message in catalog:
+        if not (message.id and message.previous_id):
+            continue
+        for keyword, previous in zip(("msgid", "msgid_plural"), message.previous_id, strict=False):
+            wrapped = po_string(previous, width=WIDTH)
+            babels = "".join(
+                f"#| {line.strip()}\n" for line in _PROSE.wrap(f"{keyword} {wrapped}")
+            )
+            lines = f"{keyword} {wrapped}".split("\n")
+            text = text.replace(babels, "".join(f"#| {line}\n" for line in lines))
+    return text.encode(catalog.charset or "utf-8")
 
 
 def _undated(content: bytes) -> list[bytes]:
