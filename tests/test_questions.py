@@ -7,12 +7,11 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import tomllib
 from collections import Counter as Tally
-from pathlib import Path
 
 import pytest
 
+from benchmarks.questions import LANGUAGES, audiences, load
 from bot import search
 from bot.audiences import offered
 from bot.callbacks import Action, ChooseAudience, ChooseRole, Do, Nav, Role
@@ -24,31 +23,21 @@ from storage import Event
 
 from .conftest import ROOT
 
-QUESTIONS = Path(__file__).parent / "questions"
-LANGUAGES = ["ru", "uk", "en", "ko"]
 MIN_TOP3 = 0.85
-# The tables of a question set that hold questions every audience may ask: the set the matcher was
-# tuned on, and two sets written before a tuning and never tuned on. An audience's own questions
-# are under [audience] (tests/questions/<lang>.toml).
-GENERAL = ("questions", "written_after_tuning", "written_before_retuning")
 I18N = make_i18n()
-# Every audience each language offers (bot/audiences.py): a reader may read any of them.
-OFFERED = [(lang, audience) for lang in LANGUAGES for audience in offered(I18N, lang)]
+# Every language with a question set, with every audience it offers (bot/audiences.py), the one its
+# readers get unless they choose first (Korean: North Korean soldiers).
+OFFERED = [(lang, audience) for lang in LANGUAGES for audience in audiences(I18N, lang)]
 
-Questions = list[tuple[str, set[str]]]
 
-
-def question_set(lang: str, audience: Audience | None = None) -> tuple[Questions, list[str]]:
-    """The questions a reader of `audience` may ask in `lang` (every audience's own questions if
-    None), and the messages no section answers."""
-    data = tomllib.loads((QUESTIONS / f"{lang}.toml").read_text(encoding="utf-8"))
-    own = data.get("audience", {})
-    pairs = [pair for table in GENERAL for pair in data.get(table, [])]
-    for name, table in own.items():
-        assert name in set(Audience), f"{lang}: no audience {name!r}"
-        if audience is None or name == audience:
-            pairs += table
-    return [(q, set(ids.split())) for q, ids in pairs], data["off_topic"]
+def question_set(
+    lang: str, audience: Audience | None = None
+) -> tuple[list[tuple[str, frozenset[str]]], list[str]]:
+    """The questions a reader of `audience` may ask in `lang` (with every audience's own questions
+    if None: tests/questions/<lang>.toml), and the messages no section answers."""
+    questions = load(lang)
+    parts = questions.for_audience(audience)
+    return [q for part in parts.values() for q in part], questions.off_topic
 
 
 @pytest.fixture(scope="module")
@@ -86,8 +75,8 @@ def test_every_language_is_measured_for_its_readers_audience() -> None:
     Korean questions are measured against those, and every other audience a language offers is
     measured too."""
     for lang in LANGUAGES:
-        assert (lang, for_language(lang)) in OFFERED
-    assert ("ko", Audience.NORTH_KOREA) in OFFERED
+        assert audiences(I18N, lang)[0] == for_language(lang)
+    assert audiences(I18N, "ko")[0] == Audience.NORTH_KOREA
     assert {("en", Audience.FOREIGN), ("ru", Audience.FOREIGN)} <= set(OFFERED)
 
 
