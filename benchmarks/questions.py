@@ -3,16 +3,18 @@ their answer. Run by `python -m benchmarks.run` (same machine, same run) or alon
 
     python -m benchmarks.questions [--repeat N] [--without-search-words]
 
-For each of ru, uk, en and ko, and each audience that language's catalog offers (the audience its
-readers get by default first: North Korean soldiers for Korean), the index is built once, as the
+For each of ru, uk, en and ko, and each audience that language's catalog offers (first the one its
+readers get unless they choose: North Korean soldiers for Korean), the index is built once, as the
 first question in that language and audience builds it (timed), then every question of
-tests/questions/<lang>.toml that a reader of that audience may ask is matched `--repeat` times,
-each call timed with `time.perf_counter_ns`; p50 and p99 are over all those calls. The accuracy
-is the share of questions whose answer is among the first three suggestions, as the tests assert,
-and is also given for each part of the set: the questions the matcher was tuned on, the two
-held-out parts written before a tuning and never tuned on, and the audience's own questions.
-`--without-search-words` matches on the screens alone (bot/content/search_words.py left out), to
-show what the search words add; it exits 1, being below the target.
+tests/questions/<lang>.toml that a reader of that audience may ask is matched `--repeat` times.
+Each call is timed twice: `time.perf_counter_ns`, the wall clock a reader waits, and
+`time.thread_time_ns`, the CPU time the call itself used, which other processes on a busy machine
+do not inflate; p50 and p99 are over all those calls. The accuracy is the share of questions whose
+answer is among the first three suggestions, as the tests assert, also given for each part of the
+set: the questions the matcher was tuned on, the two held-out parts (each written before a tuning
+and never tuned on), and the audience's own questions. `--without-search-words` matches on the
+screens alone (bot/content/search_words.py left out), to show what the search words add; it exits
+1, being below the target.
 """
 
 from __future__ import annotations
@@ -89,8 +91,10 @@ class Figures:
     audience: Audience
     readers: bool  # the audience the language's readers get unless they choose
     build_ms: float
+    build_cpu_ms: float
     p50_ms: float
     p99_ms: float
+    cpu_p99_ms: float
     found: dict[str, tuple[int, int]] = field(default_factory=dict)  # part: (found, asked)
     off_topic: tuple[int, int] = (0, 0)  # (answered, asked)
 
@@ -126,36 +130,49 @@ def measure(repeat: int = 20) -> list[Figures]:
             parts = questions.for_audience(audience)
             with i18n.context(), i18n.use_locale(lang):
                 search._index.cache_clear()
-                start = time.perf_counter_ns()
+                start, start_cpu = time.perf_counter_ns(), time.thread_time_ns()
                 index = search.index_for(i18n, contacts, audience)
+                build_cpu = time.thread_time_ns() - start_cpu
                 build = time.perf_counter_ns() - start
                 found = {
                     part: (sum(bool(set(index.best(q)) & a) for q, a in asked), len(asked))
                     for part, asked in parts.items()
                 }
                 off = sum(bool(index.best(q)) for q in questions.off_topic)
-                timings = []
+                timings, cpu = [], []
                 for _ in range(repeat):
                     for asked in parts.values():
                         for question, _answers in asked:
-                            start = time.perf_counter_ns()
+                            start, start_cpu = time.perf_counter_ns(), time.thread_time_ns()
                             index.best(question)
+                            cpu.append(time.thread_time_ns() - start_cpu)
                             timings.append(time.perf_counter_ns() - start)
             timings.sort()
+            cpu.sort()
             figures.append(
                 Figures(
                     lang,
                     audience,
                     position == 0,
                     build / 1e6,
+                    build_cpu / 1e6,
                     statistics.median(timings) / 1e6,
-                    timings[min(len(timings) - 1, int(len(timings) * 0.99))] / 1e6,
+                    _p99(timings) / 1e6,
+                    _p99(cpu) / 1e6,
                     found,
                     (off, len(questions.off_topic)),
                 )
             )
     search._index.cache_clear()
     return figures
+
+
+def _p99(ordered: list[int]) -> int:
+    return ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))]
+
+
+def _build(f: Figures) -> str:
+    return f"{f.build_ms:.0f} ms ({f.build_cpu_ms:.0f} ms CPU)"
 
 
 def _of(found: tuple[int, int]) -> str:
@@ -174,29 +191,29 @@ def report(repeat: int = 20, *, search_words: bool = True) -> bool:
     print(
         "| typed questions | audience | questions | top-3 accuracy | tuned on | written after "
         "tuning | written before re-tuning | the audience's own | off-topic answered "
-        "| p50 per question | p99 per question | index built in |"
+        "| p50 per question | p99 per question | p99 CPU time | index built in |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for f in readers:
         print(
             f"| {f.lang} | {f.audience} | {f.total[1]} | {f.top3:.0%} | {_of(f.found[TUNED])} "
             f"| {_of(f.found[AFTER_TUNING])} | {_of(f.found[BEFORE_RETUNING])} "
             f"| {_of(f.found[OWN])} | {_of(f.off_topic)} | {f.p50_ms:.3f} ms | {f.p99_ms:.3f} ms "
-            f"| {f.build_ms:.1f} ms |"
+            f"| {f.cpu_p99_ms:.3f} ms | {_build(f)} |"
         )
     print(
-        f"| target | | ≥ 40 | ≥ {TARGET_TOP3:.0%} | | | | | ≤ 2 of 10 | | < {TARGET_P99_MS:.0f} ms | |"
+        f"| target | | ≥ 40 | ≥ {TARGET_TOP3:.0%} | | | | | ≤ 2 of 10 | | < {TARGET_P99_MS:.0f} ms | | |"
     )
     print()
     print(
         "| the other audiences | audience | questions | top-3 accuracy | the audience's own "
-        "| off-topic answered | p99 per question | index built in |"
+        "| off-topic answered | p99 per question | p99 CPU time | index built in |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for f in others:
         print(
             f"| {f.lang} | {f.audience} | {f.total[1]} | {f.top3:.0%} | {_of(f.found[OWN])} "
-            f"| {_of(f.off_topic)} | {f.p99_ms:.3f} ms | {f.build_ms:.1f} ms |"
+            f"| {_of(f.off_topic)} | {f.p99_ms:.3f} ms | {f.cpu_p99_ms:.3f} ms | {_build(f)} |"
         )
     return all(
         f.p99_ms < TARGET_P99_MS and f.top3 >= TARGET_TOP3 and f.off_topic[0] <= 2 for f in figures
