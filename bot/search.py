@@ -21,7 +21,7 @@ the longer the texts, the more of an unrelated question it seemed to hold.
 
 The texts are taken through the same rendering as the screens (`bot.screens.section_screen`), in
 the language of the i18n context, so the index holds exactly what a reader of that language would
-read. An index is built on the first question in its language (a few milliseconds; see
+read. An index is built on the first question in its language and audience (about 30 ms; see
 benchmarks/questions.py), never on a button press, and kept for the life of the process.
 
 Nothing here keeps, logs or counts the question: `SectionIndex.best` is a pure function of it.
@@ -183,16 +183,16 @@ class SectionIndex:
                 where.setdefault(token, set()).add(position)
         self._stems_field = _Field(stems)
         self._grams_field = _Field(grams)
-        # Close spellings are looked up among the words that start alike (same first n-gram).
-        self._where = {word: frozenset(positions) for word, positions in where.items()}
+        # For `sections_with`: where each word is, where each stem is, and the words by their first
+        # n-gram, among which close spellings are looked for.
+        self._where = where
+        self._by_key: dict[str, set[int]] = {}
         self._by_start: dict[str, list[tuple[str, frozenset[str]]]] = {}
-        for word in self._where:
+        for word, positions in where.items():
             word_grams = ngrams(word)
             self._by_start.setdefault(word_grams[0], []).append((word, frozenset(word_grams)))
-        by_key: dict[str, set[int]] = {}
-        for word, positions in self._where.items():
-            by_key.setdefault(self.key(word), set()).update(positions)
-        self._by_key = {key: frozenset(positions) for key, positions in by_key.items()}
+            if not _is_hangul(word):
+                self._by_key.setdefault(self.key(word), set()).update(positions)
 
     def _stems(self, tokens: list[str]) -> list[str]:
         return self._stem(tokens) if self._stem else tokens
@@ -220,13 +220,14 @@ class SectionIndex:
         """The sections that use a question's word: with the same stem (`key`), or spelt
         closely (`MIN_SPELLING`); in Hangul, any word that begins with the same syllables
         (`HANGUL_STEM`)."""
-        same_start = self._by_start.get(ngrams(word)[0], ())
+        asked = ngrams(word)
+        same_start = self._by_start.get(asked[0], ())
         if _is_hangul(word):
             start = word[:HANGUL_STEM]
             close = [c for c, _grams in same_start if c.startswith(start)]
             found: set[int] = set()
         else:
-            grams = set(ngrams(word))
+            grams = set(asked)
             close = [
                 c
                 for c, c_grams in same_start
