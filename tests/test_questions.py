@@ -1,79 +1,99 @@
-"""Typed questions: the right sections, best first, in the reader's language; honestly no answer
-when nothing matches; nothing of the question kept. The question sets are in tests/questions/."""
+"""Typed questions: the right sections, best first, in the reader's language and from the texts of
+their audience; honestly no answer when nothing matches; nothing of the question kept. The question
+sets are in tests/questions/."""
 
 from __future__ import annotations
 
 import re
 import subprocess
 import sys
-import tomllib
 from collections import Counter as Tally
-from pathlib import Path
 
 import pytest
 
+from benchmarks.questions import LANGUAGES, audiences, load
 from bot import search
-from bot.callbacks import ChooseRole, Nav, Role
+from bot.audiences import offered
+from bot.callbacks import Action, ChooseAudience, ChooseRole, Do, Nav, Role
 from bot.config import Contacts
+from bot.content.audiences import Audience, for_language
 from bot.content.tree import BY_ID, HOME
 from bot.languages import make_i18n
 from storage import Event
 
 from .conftest import ROOT
 
-QUESTIONS = Path(__file__).parent / "questions"
-LANGUAGES = ["ru", "uk", "en", "ko"]
 MIN_TOP3 = 0.85
+I18N = make_i18n()
+# Every language with a question set, with every audience it offers (bot/audiences.py), the one its
+# readers get unless they choose first (Korean: North Korean soldiers).
+OFFERED = [(lang, audience) for lang in LANGUAGES for audience in audiences(I18N, lang)]
 
 
-def question_set(lang: str) -> tuple[list[tuple[str, set[str]]], list[str]]:
-    data = tomllib.loads((QUESTIONS / f"{lang}.toml").read_text(encoding="utf-8"))
-    pairs = data["questions"] + data.get("written_after_tuning", [])
-    return [(q, set(ids.split())) for q, ids in pairs], data["off_topic"]
+def question_set(
+    lang: str, audience: Audience | None = None
+) -> tuple[list[tuple[str, frozenset[str]]], list[str]]:
+    """The questions a reader of `audience` may ask in `lang` (with every audience's own questions
+    if None: tests/questions/<lang>.toml), and the messages no section answers."""
+    questions = load(lang)
+    parts = questions.for_audience(audience)
+    return [q for part in parts.values() for q in part], questions.off_topic
 
 
 @pytest.fixture(scope="module")
 def i18n():  # type: ignore[no-untyped-def]
-    return make_i18n()
+    return I18N
 
 
-def index(i18n, contacts: Contacts, lang: str) -> search.SectionIndex:  # type: ignore[no-untyped-def]
+def index(i18n, contacts: Contacts, lang: str, audience: Audience) -> search.SectionIndex:  # type: ignore[no-untyped-def]
     with i18n.context(), i18n.use_locale(lang):
-        return search.index_for(i18n, contacts)
+        return search.index_for(i18n, contacts, audience)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_the_question_set_is_real(lang: str, i18n, contacts: Contacts) -> None:  # type: ignore[no-untyped-def]
     """At least 40 questions, each naming real sections, none copied from a screen's title or
-    text: a set that repeats the screens' wording would prove nothing."""
+    text in any audience's version: a set that repeats the screens' wording would prove nothing."""
     questions, off_topic = question_set(lang)
     assert len(questions) >= 40 and len(off_topic) >= 10
     assert len({q for q, _ in questions}) == len(questions)
-    with i18n.context(), i18n.use_locale(lang):
-        screens = [
-            re.sub(r"\W+", " ", f"{title} {text}".lower())
-            for _id, title, text in search.rendered_sections(contacts)
-        ]
+    screens = []
+    for audience in offered(i18n, lang):
+        with i18n.context(), i18n.use_locale(lang):
+            screens += [
+                re.sub(r"\W+", " ", f"{title} {text}".lower())
+                for _id, title, text in search.rendered_sections(contacts, audience)
+            ]
     for question, answers in questions:
         assert answers and answers <= set(BY_ID) - {HOME}, question
         words = re.sub(r"\W+", " ", question.lower()).strip()
         assert not any(words in screen for screen in screens), f"copied from a screen: {question}"
 
 
-@pytest.mark.parametrize("lang", LANGUAGES)
-def test_top3_accuracy(lang: str, i18n, contacts: Contacts) -> None:  # type: ignore[no-untyped-def]
-    questions, off_topic = question_set(lang)
-    idx = index(i18n, contacts, lang)
+def test_every_language_is_measured_for_its_readers_audience() -> None:
+    """Korean readers read the North Korean soldiers' texts unless they choose otherwise: the
+    Korean questions are measured against those, and every other audience a language offers is
+    measured too."""
+    for lang in LANGUAGES:
+        assert audiences(I18N, lang)[0] == for_language(lang)
+    assert audiences(I18N, "ko")[0] == Audience.NORTH_KOREA
+    assert {("en", Audience.FOREIGN), ("ru", Audience.FOREIGN)} <= set(OFFERED)
+
+
+@pytest.mark.parametrize(("lang", "audience"), OFFERED, ids=lambda x: str(x))
+def test_top3_accuracy(lang: str, audience: Audience, i18n, contacts: Contacts) -> None:  # type: ignore[no-untyped-def]
+    questions, off_topic = question_set(lang, audience)
+    idx = index(i18n, contacts, lang, audience)
     missed = [(q, a, idx.best(q)) for q, a in questions if not set(idx.best(q)) & a]
     accuracy = 1 - len(missed) / len(questions)
-    assert accuracy >= MIN_TOP3, f"{lang}: {accuracy:.0%}; missed: {missed}"
+    assert accuracy >= MIN_TOP3, f"{lang}, {audience}: {accuracy:.0%}; missed: {missed}"
     # Nothing a section answers: the bot says so rather than suggest something unrelated.
     answered = [q for q in off_topic if idx.best(q)]
     assert len(answered) <= 2, answered
 
 
 def test_suggestions_are_at_most_three_distinct_sections(i18n, contacts: Contacts) -> None:  # type: ignore[no-untyped-def]
-    idx = index(i18n, contacts, "ru")
+    idx = index(i18n, contacts, "ru", Audience.DEFAULT)
     for question, _answers in question_set("ru")[0]:
         found = idx.best(question)
         assert len(found) <= 3 and len(set(found)) == len(found) and HOME not in found
@@ -111,6 +131,34 @@ async def test_no_match_says_so_and_shows_the_menu(reader) -> None:  # type: ign
         if row[0]["callback_data"].startswith("n:")
     ]
     assert targets == list(BY_ID[HOME].children)  # the main menu
+
+
+def answers_in(requests) -> list[str]:  # type: ignore[no-untyped-def]
+    """The sections a reply to a typed question suggests; [] when it says there is no answer and
+    shows the main menu (whose buttons have no way back to the menu)."""
+    [sent] = [r for r in requests if r.method == "sendMessage"]
+    targets = [
+        Nav.unpack(row[0]["callback_data"]).to
+        for row in sent.params["reply_markup"]["inline_keyboard"]
+        if row[0]["callback_data"].startswith("n:")
+    ]
+    return targets[:-1] if targets[-1:] == [HOME] else []
+
+
+async def test_a_question_is_matched_against_the_texts_of_the_readers_audience(reader) -> None:  # type: ignore[no-untyped-def]
+    """Only the North Korean soldiers' texts say what is known of going to South Korea, and only
+    the foreign recruits' texts speak of mercenaries: a Korean reader finds the one by default,
+    a Russian reader the other once he has chosen the foreign recruits' texts, and not before."""
+    kim = reader(user_id=35, language_code="ko")
+    requests = await kim.send("남조선으로 갈수 있습니까")
+    assert "q_who" in answers_in(requests)
+    ali = reader(user_id=36, language_code="ru")
+    question = "я наемник или военнопленный"
+    assert answers_in(await ali.send(question)) == []  # the default texts do not answer it
+    await ali.send("/start")
+    await ali.press(Do(action=Action.AUDIENCES).pack())
+    await ali.press(ChooseAudience(audience=Audience.FOREIGN).pack())
+    assert {"rights", "q_who"} <= set(answers_in(await ali.send(question)))
 
 
 class Recording:

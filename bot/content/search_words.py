@@ -17,6 +17,8 @@ SEARCH_WORDS: dict[str, str] = {
     "program": N_("what is this, who are you, who runs it, I want to live, Ukraine, intelligence, HUR, government, state project, promises, guarantees, is it true"),
     # Translators: never shown. Words readers may type when they look for “How surrender is handled”.
     "surrender": N_("surrender, give up, give myself up, defect, cross over, come over, get out, hands up, white flag, desert, how to, steps, safely, not get killed, not get shot, front line, positions"),
+    # Translators: never shown. Words readers may type when they look for “Detention: who reports what”.
+    "s_detention": N_("conditions, camp, prison, how prisoners are treated, what it is like there, beaten, beatings, torture, ill-treatment, UN, United Nations, human rights, monitors, journalists, reports"),
     # Translators: never shown. Words readers may type when they look for “Your rights as a prisoner”.
     "rights": N_("rights, law, Geneva Convention, international law, protection, prisoner of war, POW, what am I entitled to"),
     # Translators: never shown. Words readers may type when they look for “At capture”.
@@ -42,7 +44,7 @@ SEARCH_WORDS: dict[str, str] = {
     # Translators: never shown. Words readers may type when they look for “For relatives”.
     "relatives": N_("relatives, family, mother, father, wife, husband, son, brother, loved one, serving, at the front, mobilized, what can we do"),
     # Translators: never shown. Words readers may type when they look for “How the family is told”.
-    "f_news": N_("how will they know, notify, inform, tell the family, news, capture card, Red Cross, is he alive, alive"),
+    "f_news": N_("know, learn, notify, inform, tell the family, news, capture card, Red Cross, is he alive, alive"),
     # Translators: never shown. Words readers may type when they look for “Looking for someone”.
     "f_search": N_("find, search, look for, missing, missing in action, lost, no news, no contact, where is he, is he alive, list of prisoners, I Want to Find, Red Cross, tracing"),
     # Translators: never shown. Words readers may type when they look for “How you can help”.
@@ -60,7 +62,7 @@ SEARCH_WORDS: dict[str, str] = {
     # Translators: never shown. Words readers may type when they look for “Who can contact the program?”.
     "q_who": N_("who can, can I, am I allowed, Belarusian, Belarus, mobilized, occupied territories, Donetsk, Luhansk, foreigner, contract soldier, relatives"),
     # Translators: never shown. Words readers may type when they look for “Will anyone at home know?”.
-    "q_home": N_("will they know, find out, at home, family, relatives, commanders, FSB, Russia, secret, voluntary, consequences, what happens to my family"),
+    "q_home": N_("know, find out, at home, family, relatives, commanders, FSB, Russia, secret, voluntary, consequences, what happens to my family"),
     # Translators: never shown. Words readers may type when they look for “Can I refuse an exchange?”.
     "q_refuse": N_("refuse, no exchange, do not want to go back, stay, exchange, forced, against my will"),
     # Translators: never shown. Words readers may type when they look for “What does this bot keep?”.
