@@ -22,12 +22,12 @@ from aiogram.methods.base import Response
 from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from aiogram.utils.i18n import I18n
 
-from bot import errors
+from bot import errors, review
 from bot.audiences import AudienceMiddleware
 from bot.config import Contacts, Settings
 from bot.fsm_storage import TTLMemoryStorage
 from bot.handlers import get_routers, groups
-from bot.languages import LanguageMiddleware, make_i18n
+from bot.languages import LanguageMiddleware, catalog_paths, make_i18n
 from bot.middlewares import RememberIncoming, RetryRequests, Throttle
 from storage import Counter, NullCounter
 
@@ -75,11 +75,14 @@ def build_dispatcher(
 ) -> Dispatcher:
     """A fresh Dispatcher with every router; shared objects travel as workflow data."""
     ttl = settings.state_ttl if settings else Settings.model_fields["state_ttl"].default
+    i18n = i18n or make_i18n()
     dispatcher = Dispatcher(
         storage=storage if storage is not None else TTLMemoryStorage(ttl),
         contacts=contacts,
         counter=counter or NullCounter(),
         settings=settings,
+        # Read once here, not per update: which catalogs are machine drafts (bot/review.py).
+        drafts=review.drafts(catalog_paths(i18n.path)),
     )
     # Before anything else: the reader's message ids for /erase, then flood control, which drops
     # before any handler runs (so a flood is not counted) but answers every button.
@@ -87,7 +90,7 @@ def build_dispatcher(
     throttle = Throttle() if throttle is None else throttle
     dispatcher.message.outer_middleware(throttle)
     dispatcher.callback_query.outer_middleware(throttle)
-    LanguageMiddleware(i18n or make_i18n()).setup(dispatcher)
+    LanguageMiddleware(i18n).setup(dispatcher)
     AudienceMiddleware().setup(dispatcher)  # after the language: it depends on it
     dispatcher.callback_query.middleware(CallbackAnswerMiddleware())
     errors.setup(dispatcher)

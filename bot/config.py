@@ -21,6 +21,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.deep_links import CAMPAIGN, CAMPAIGN_RULE
+
 
 class ConfigError(Exception):
     """A configuration problem, worded for the operator."""
@@ -37,6 +39,8 @@ class Settings(BaseSettings):
     # Idle conversations are forgotten after this many seconds (FSM state and data).
     state_ttl: int = Field(default=24 * 3600, ge=60, le=7 * 24 * 3600)
     redis_url: str | None = None
+    # The campaign tags of start links the bot counts (bot/deep_links.py); any other is not counted.
+    campaigns: Annotated[frozenset[str], NoDecode] = frozenset()
 
     @field_validator("token")
     @classmethod
@@ -53,6 +57,17 @@ class Settings(BaseSettings):
             if not all(part.isdigit() for part in parts):
                 raise ValueError("expected comma-separated numeric Telegram ids")
             return frozenset(int(part) for part in parts)
+        return value
+
+    @field_validator("campaigns", mode="before")
+    @classmethod
+    def _split_campaigns(cls, value: object) -> object:
+        if isinstance(value, str):
+            tags = [tag for tag in value.replace(" ", "").split(",") if tag]
+            for tag in tags:
+                if not CAMPAIGN.fullmatch(tag):
+                    raise ValueError(f"{tag!r} is not a campaign tag: expected {CAMPAIGN_RULE}")
+            return frozenset(tags)
         return value
 
 

@@ -130,7 +130,14 @@ def test_for_language() -> None:
     assert for_language("ko") is Audience.NORTH_KOREA
     assert for_language("ko_KP") is Audience.NORTH_KOREA
     assert for_language("ru") is Audience.DEFAULT
-    assert for_language("uz_Latn") is Audience.DEFAULT
+    assert for_language("en") is Audience.DEFAULT
+    assert for_language("uk") is Audience.DEFAULT
+    # The recruits' languages: their readers are most likely foreign recruits.
+    for lang in ("uz_Latn", "uz", "kk", "ky", "tg", "ne", "hi", "ar", "fr", "es", "zh_Hans"):
+        assert for_language(lang) is Audience.FOREIGN, lang
+    assert for_language("zh-Hant") is Audience.FOREIGN
+    # Belarusians get the default texts, written for soldiers of Russia and Belarus.
+    assert for_language("be") is Audience.DEFAULT
 
 
 async def test_the_audience_is_changed_on_the_first_screen_kept_like_the_language_and_erased(

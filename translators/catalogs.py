@@ -18,6 +18,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po, unescape, write_po
 
+from bot import review
 from bot.languages import DOMAIN, LOCALES_DIR, catalog_paths, native_name
 from translators.plurals import plural_forms
 
@@ -186,6 +187,8 @@ def create(lang: str, template: Catalog, locales_dir: Path = LOCALES_DIR) -> Pat
     catalog.language_team = f"{locale.english_name} — {native_name(code)}"
     catalog.header_comment = (
         f"# {locale.english_name} catalog of the «Хочу жить» information bot.\n"
+        # A new catalog is a draft until a native speaker has reviewed it (bot/review.py).
+        f"{review.LINE.format(status=review.DRAFT)}\n"
         "# This file is distributed under the same license as the hochu-zhit-bot project.\n"
         "#"
     )
