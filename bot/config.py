@@ -63,7 +63,7 @@ class Settings(BaseSettings):
     @classmethod
     def _split_campaigns(cls, value: object) -> object:
         if isinstance(value, str):
-            tags = [tag for tag in value.replace(" ", "").split(",") if tag]
+            tags = [tag.strip() for tag in value.split(",") if tag.strip()]
             for tag in tags:
                 if not CAMPAIGN.fullmatch(tag):
                     raise ValueError(f"{tag!r} is not a campaign tag: expected {CAMPAIGN_RULE}")

@@ -113,7 +113,7 @@ def test_anything_else_is_not_a_link(payload: str) -> None:
     assert parse(payload, LANGUAGES, offers) is None
 
 
-@given(st.text(max_size=80))
+@given(st.text(max_size=80) | st.from_regex(deep_links.PAYLOAD, fullmatch=True))
 def test_no_payload_breaks_the_parser(payload: str) -> None:
     link = parse(payload, LANGUAGES, offers)
     if link is not None:
@@ -252,3 +252,15 @@ async def test_a_campaign_is_counted_per_day_shown_in_stats_and_suppressed_in_ex
     rows = [line.split(",") for line in capsys.readouterr().out.splitlines()]
     campaign = [r for r in rows if r[2:6] == ["ko", "dprk", "campaign", CAMPAIGN]]
     assert [r[6] for r in campaign] == ["<5"]  # 3 openings: under k, hidden like any count
+
+
+def test_the_operator_lists_the_campaigns_the_bot_counts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.config import ConfigError, load_settings
+
+    monkeypatch.setenv("BOT_TOKEN", TOKEN)
+    monkeypatch.setenv("BOT_CAMPAIGNS", " leaflet-2025-01, video-3 ,")
+    assert load_settings(_env_file=None).campaigns == {"leaflet-2025-01", "video-3"}
+    for wrong in ("Leaflet", "leaflet--2025", "2025", "ivan petrov", "a" * 33):
+        monkeypatch.setenv("BOT_CAMPAIGNS", wrong)
+        with pytest.raises(ConfigError, match="BOT_CAMPAIGNS is not valid"):
+            load_settings(_env_file=None)

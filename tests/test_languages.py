@@ -229,6 +229,20 @@ def test_native_names_come_from_cldr() -> None:
     assert native_name("uk") == "Українська"
     assert native_name("ko") == "한국어 (조선말)"  # CLDR, and the name North Koreans use
     assert native_name("uz_Latn") == "O‘zbek (lotin)"
+    # The recruits' languages, each in itself, as the language list shows them.
+    assert [native_name(lang) for lang in RECRUITS[2:]] == [
+        "O‘zbek (lotin)",
+        "Қазақ тілі",
+        "Кыргызча",
+        "Тоҷикӣ",
+        "Беларуская",
+        "नेपाली",
+        "हिन्दी",
+        "العربية",
+        "Français",
+        "Español",
+        "中文 (简体)",
+    ]
     assert native_name("zz") == "zz"
 
 
