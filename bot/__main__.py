@@ -1,4 +1,4 @@
-"""`python -m bot [run|stats|locales|preview|fake-telegram|export-site] ...`
+"""`python -m bot [run|stats|link|locales|preview|fake-telegram|export-site] ...`
 
 Only the chosen subcommand is imported, so a configuration error is reported (and the bot starts)
 without loading what the other subcommands need.
@@ -14,6 +14,7 @@ import sys
 SUBCOMMANDS = {
     "run": ("bot.cli.run", "run the bot with long polling (the default)"),
     "stats": ("bot.cli.stats", "print the anonymized counts"),
+    "link": ("bot.cli.link", "a start link (and QR code) for a leaflet or a video"),
     "locales": ("translators.locales", "translators' tools: extract, add, check, compile"),
     "preview": (
         "translators.preview",

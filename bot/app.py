@@ -21,12 +21,12 @@ from aiogram.methods import (
 from aiogram.methods.base import Response
 from aiogram.utils.i18n import I18n
 
-from bot import errors
+from bot import errors, review
 from bot.audiences import AudienceMiddleware
 from bot.config import Contacts, Settings
 from bot.fsm_storage import TTLMemoryStorage
 from bot.handlers import get_routers, groups
-from bot.languages import LanguageMiddleware, make_i18n
+from bot.languages import LanguageMiddleware, catalog_paths, make_i18n
 from bot.middlewares import RememberIncoming, RetryRequests, Throttle
 from bot.outgoing import DRAIN_SECONDS, AnswerFirst, QueueGate, SendScheduler
 from storage import Counter, NullCounter
@@ -96,11 +96,14 @@ def build_dispatcher(
 ) -> Dispatcher:
     """A fresh Dispatcher with every router; shared objects travel as workflow data."""
     ttl = settings.state_ttl if settings else Settings.model_fields["state_ttl"].default
+    i18n = i18n or make_i18n()
     dispatcher = Dispatcher(
         storage=storage if storage is not None else TTLMemoryStorage(ttl),
         contacts=contacts,
         counter=counter or NullCounter(),
         settings=settings,
+        # Read once here, not per update: which catalogs are machine drafts (bot/review.py).
+        drafts=review.drafts(catalog_paths(i18n.path)),
     )
     # Before anything else: the reader's message ids for /erase, then flood control, which drops
     # before any handler runs (so a flood is not counted) but answers every button; then the
@@ -114,7 +117,7 @@ def build_dispatcher(
     gate = QueueGate()
     dispatcher.message.outer_middleware(gate)
     dispatcher.callback_query.outer_middleware(gate)
-    LanguageMiddleware(i18n or make_i18n()).setup(dispatcher)
+    LanguageMiddleware(i18n).setup(dispatcher)
     AudienceMiddleware().setup(dispatcher)  # after the language: it depends on it
     # Every button is answered, and before its handler's messages wait in the send queue.
     dispatcher.callback_query.middleware(AnswerFirst())

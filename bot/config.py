@@ -21,6 +21,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.deep_links import CAMPAIGN, CAMPAIGN_RULE
+
 
 class ConfigError(Exception):
     """A configuration problem, worded for the operator."""
@@ -42,6 +44,8 @@ class Settings(BaseSettings):
     send_rate: float = Field(default=25.0, gt=0, le=1000)
     send_queue: int = Field(default=2_000, ge=1, le=1_000_000)
     redis_url: str | None = None
+    # The campaign tags of start links the bot counts (bot/deep_links.py); any other is not counted.
+    campaigns: Annotated[frozenset[str], NoDecode] = frozenset()
 
     @field_validator("token")
     @classmethod
@@ -58,6 +62,17 @@ class Settings(BaseSettings):
             if not all(part.isdigit() for part in parts):
                 raise ValueError("expected comma-separated numeric Telegram ids")
             return frozenset(int(part) for part in parts)
+        return value
+
+    @field_validator("campaigns", mode="before")
+    @classmethod
+    def _split_campaigns(cls, value: object) -> object:
+        if isinstance(value, str):
+            tags = [tag.strip() for tag in value.split(",") if tag.strip()]
+            for tag in tags:
+                if not CAMPAIGN.fullmatch(tag):
+                    raise ValueError(f"{tag!r} is not a campaign tag: expected {CAMPAIGN_RULE}")
+            return frozenset(tags)
         return value
 
 

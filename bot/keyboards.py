@@ -92,9 +92,13 @@ def link_buttons(section: Section, contacts: Contacts) -> list[tuple[str, str]]:
 
 
 @_per_language
-def role_keyboard(audiences: bool = False) -> InlineKeyboardMarkup:
+def role_keyboard(
+    audiences: bool = False, authoritative: tuple[str, ...] = ()
+) -> InlineKeyboardMarkup:
     """The first screen's answers; `audiences`: offer to change whom the texts are written for
-    (only where the language offers more than one audience)."""
+    (only where the language offers more than one audience); `authoritative`: the languages a
+    reader of a draft translation can switch to in one tap (bot/review.py), each named in itself
+    and switched to as from the language list."""
     builder = InlineKeyboardBuilder()
     builder.row(_button(_("Surrender and captivity"), ChooseRole(role=Role.SOLDIER)))
     builder.row(_button(_("About a relative"), ChooseRole(role=Role.RELATIVE)))
@@ -102,6 +106,10 @@ def role_keyboard(audiences: bool = False) -> InlineKeyboardMarkup:
     if audiences:
         builder.row(_button("👥 " + _("Who the texts are for"), Do(action=Action.AUDIENCES)))
     builder.row(_button(language_switch_label(), Do(action=Action.LANGUAGES)))
+    if authoritative:
+        builder.row(
+            *(_button(native_name(code), ChooseLanguage(code=code)) for code in authoritative)
+        )
     return builder.as_markup()
 
 

@@ -97,7 +97,13 @@ def match(language_code: str | None, known: tuple[str, ...] | list[str]) -> str 
         "_".join(filter(None, parts[:2])),  # uz_Latn
         "_".join(filter(None, (parts[0], parts[2]))),  # pt_BR
         locale.language,  # uz
-        # Any other variant of the language beats Russian ("pt" reads pt_BR).
+        # Any other variant of the language beats Russian: "pt" reads pt_BR, zh-Hant and zh-TW
+        # read zh_Hans, es-419 reads es. So does uz-Cyrl read uz_Latn: most readers of Uzbek in
+        # Cyrillic read Russian too, but they asked for Uzbek; Uzbekistan adopted its Latin
+        # alphabet by law in 1993 and has moved official use to it (office work in Latin only
+        # from 1 January 2023: Cabinet of Ministers, 10 February 2021, reported by Kun.uz); and
+        # Uzbek points them to the foreign recruits' texts, where Russian points to the default
+        # audience's (bot/content/audiences.py). Russian is one tap away on the first screen.
         *sorted(k for k in known if k.split("_")[0] == locale.language),
     ]
     return next((c for c in candidates if c in known), None)

@@ -27,16 +27,14 @@ from bot.callbacks import Action, Do, Nav
 from bot.config import Contacts
 from bot.content.audiences import LABELS, NOTES, Audience, for_language
 from bot.content.tree import BY_ID, HOME, SECTIONS
-from bot.content.web import DRAFT_NOTE, WEB_COPY_NOTE
-from bot.languages import DEFAULT_LOCALE, LOCALES_DIR, available, native_name
+from bot.content.web import WEB_COPY_NOTE
+from bot.languages import DEFAULT_LOCALE, LOCALES_DIR, available, catalog_paths, native_name
+from bot.review import AUTHORITATIVE, DRAFT_NOTE, drafts
 from bot.screens import Screen, section_screen
-from static_site.review_status import is_draft
 from static_site.telegram_html import heading, safe_href, to_html
 
 STYLESHEET = "style.css"
 INDEX = "index.html"
-# Where a draft's reader is sent to check the text: the languages the texts are written in.
-AUTHORITATIVE = ("ru", "en")
 GENERATOR = "hochu-zhit-bot export-site"  # marks a folder as an export, so that it may be replaced
 # The browser may fetch this page's stylesheet and nothing else: no script runs, no font, image
 # or favicon comes from anywhere (a blank data: icon stops the request for /favicon.ico).
@@ -97,11 +95,7 @@ class Site:
         self.preview = preview
         self.languages = available(i18n)
         self.audiences = {lang: offered(i18n, lang) for lang in self.languages}
-        self.drafts = frozenset(
-            lang
-            for lang in self.languages
-            if is_draft(locales_dir / lang / "LC_MESSAGES" / "messages.po")
-        )
+        self.drafts = drafts(catalog_paths(locales_dir)) & set(self.languages)
 
     def editions(self) -> Iterator[tuple[str, Audience]]:
         for lang in self.languages:

@@ -24,6 +24,7 @@ class Event(StrEnum):
     CONTACTS_SHOWN = "contacts"  # the official channels were shown
     ERASED = "erase"  # /erase
     QUESTION_ASKED = "question"  # a typed question (never its text, nor whether it was answered)
+    CAMPAIGN = "campaign"  # a start link opened; topic: its campaign tag (bot/deep_links.py)
 
 
 class Counter(Protocol):

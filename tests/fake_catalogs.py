@@ -21,9 +21,13 @@ def write_catalog(
     *,
     header: str | None = None,
     fuzzy: tuple[str, ...] = (),
+    review: str | None = "reviewed",
 ) -> Path:
-    """locales_dir/<lang>/LC_MESSAGES/messages.po holding `entries` (msgid → msgstr)."""
+    """locales_dir/<lang>/LC_MESSAGES/messages.po holding `entries` (msgid → msgstr), declared
+    `review` (bot/review.py; None: no Review-Status line at all)."""
     catalog = Catalog(locale=lang, fuzzy=False)
+    status = "" if review is None else f"# Review-Status: {review}\n"
+    catalog.header_comment = f"# A catalog written for a test.\n{status}#"
     if header is not None:
         catalog.mime_headers = [("Plural-Forms", header)]
     for msgid, msgstr in entries.items():
@@ -55,9 +59,13 @@ def translation(po: Path, msgid: str) -> str:
 
 def greeting(po: Path, audience: object = None) -> str:
     """The first screen's text as a reader of this catalog gets it, for `audience` (by default the
-    one the catalog's language points to)."""
+    one the catalog's language points to), with the draft line above it if it is a draft."""
+    from bot import review
     from bot.content.audiences import NOTES, for_language
-    from bot.handlers.start import GREETING
+    from bot.handlers.start import DRAFT_NOTE, GREETING
 
     audience = audience or for_language(po.parent.parent.name)
-    return translation(po, GREETING).format(audience=translation(po, NOTES[audience]))
+    text = translation(po, GREETING).format(audience=translation(po, NOTES[audience]))
+    if review.status(po) != review.REVIEWED:
+        text = f"<i>{translation(po, DRAFT_NOTE)}</i>\n\n{text}"
+    return text

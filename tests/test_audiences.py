@@ -15,7 +15,7 @@ from bot.callbacks import Action, ChooseAudience, ChooseLanguage, ChooseRole, Do
 from bot.config import Contacts
 from bot.content.audiences import LABELS, NOTES, Audience, for_language
 from bot.content.tree import BY_ID, HOME, SECTIONS
-from bot.languages import LOCALES_DIR, available, make_i18n
+from bot.languages import DOMAIN, LOCALES_DIR, available, compile_catalogs, make_i18n
 from bot.middlewares import Throttle
 from bot.states import AUDIENCE, DATA_KEYS
 from fake_telegram import OfflineReader
@@ -130,7 +130,14 @@ def test_for_language() -> None:
     assert for_language("ko") is Audience.NORTH_KOREA
     assert for_language("ko_KP") is Audience.NORTH_KOREA
     assert for_language("ru") is Audience.DEFAULT
-    assert for_language("uz_Latn") is Audience.DEFAULT
+    assert for_language("en") is Audience.DEFAULT
+    assert for_language("uk") is Audience.DEFAULT
+    # The recruits' languages: their readers are most likely foreign recruits.
+    for lang in ("uz_Latn", "uz", "kk", "ky", "tg", "ne", "hi", "ar", "fr", "es", "zh_Hans"):
+        assert for_language(lang) is Audience.FOREIGN, lang
+    assert for_language("zh-Hant") is Audience.FOREIGN
+    # Belarusians get the default texts, written for soldiers of Russia and Belarus.
+    assert for_language("be") is Audience.DEFAULT
 
 
 async def test_the_audience_is_changed_on_the_first_screen_kept_like_the_language_and_erased(
@@ -297,3 +304,32 @@ def test_the_bots_catalogs_follow_the_rule() -> None:
             translated = {msgid for msgid in texts if msgid in catalog}
             assert translated in (set(), set(texts)), (lang, audience)
     assert LOCALES_DIR.exists()
+
+
+@pytest.mark.parametrize(
+    "lang", ["uz_Latn", "kk", "ky", "tg", "ne", "hi", "ar", "fr", "es", "zh_Hans", "be"]
+)
+async def test_a_recruits_language_opens_the_recruits_texts_where_its_catalog_has_them(
+    lang: str, tmp_path: Path, contacts: Contacts, bot: Bot
+) -> None:
+    """Its readers are most likely foreign recruits (Belarusian readers: the default audience);
+    a catalog without the recruits' texts offers only the default ones."""
+    expected = Audience.DEFAULT if lang == "be" else Audience.FOREIGN
+    foreign = TEXTS[Audience.FOREIGN]
+    for number, (folder, entries, audience) in enumerate(
+        [
+            ("with", _entries(), expected),
+            ("without", _entries(without=foreign), Audience.DEFAULT),
+        ]
+    ):
+        write_catalog(tmp_path / folder, lang, entries)
+        compile_catalogs(tmp_path / folder)
+        i18n = I18n(path=tmp_path / folder, default_locale="ru", domain=DOMAIN)
+        reader = OfflineReader(
+            dispatcher(contacts, i18n=i18n), bot, user_id=10 + number, language_code=lang
+        )
+        await reader.send("/start")
+        assert NOTES[audience] in reader.screen()[0], folder
+        await reader.press(ChooseRole(role=Role.SOLDIER).pack())
+        await reader.press(Nav(to="q_who").pack())
+        assert reader.screen()[0] == BY_ID["q_who"].text_for(audience), folder

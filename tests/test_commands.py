@@ -96,3 +96,36 @@ def test_the_offline_telegram_refuses_what_telegram_refuses(method, params) -> N
 
     status, body = Telegram().call(method, params)
     assert status == 400 and not body["ok"]
+
+
+async def test_every_recruits_language_is_published_under_the_code_telegram_accepts(
+    tmp_path, bot, session
+) -> None:  # type: ignore[no-untyped-def]
+    """ISO 639-1 codes only: uz_Latn goes out as uz, zh_Hans as zh."""
+    catalogs = (
+        "ru",
+        "en",
+        "uz_Latn",
+        "kk",
+        "ky",
+        "tg",
+        "be",
+        "ne",
+        "hi",
+        "ar",
+        "fr",
+        "es",
+        "zh_Hans",
+    )
+    for lang in catalogs:
+        write_catalog(tmp_path, lang, {SHORT: f"short in {lang}", COMMANDS[0].description: lang})
+    await commands.publish(bot, make_i18n(tmp_path))
+    assert all(r.ok for r in session.telegram.calls)
+    shorts = by_language(session, "setMyShortDescription")
+    assert {code: call["short_description"] for code, call in shorts.items()} == {
+        None: "short in ru",
+        **{lang.split("_")[0]: f"short in {lang}" for lang in catalogs},
+    }
+    sets = by_language(session, "setMyCommands")
+    assert sets["zh"]["commands"][0]["description"] == "zh_Hans"
+    assert sets["uz"]["commands"][0]["description"] == "uz_Latn"

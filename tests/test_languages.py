@@ -46,6 +46,38 @@ CASES = [
 ]
 
 
+# The catalogs issue 13 brings, and Russian and English, which stay authoritative.
+RECRUITS = ("ru", "en", "uz_Latn", "kk", "ky", "tg", "be", "ne", "hi", "ar", "fr", "es", "zh_Hans")
+# A region or script variant of a reader's language → the catalog they get (bot/languages.py).
+FALLBACKS = {
+    "uz": "uz_Latn",
+    "uz-UZ": "uz_Latn",
+    "uz-Latn": "uz_Latn",
+    "uz-Cyrl": "uz_Latn",  # Uzbek in Latin rather than Russian: see match()
+    "uz-Cyrl-UZ": "uz_Latn",
+    "zh": "zh_Hans",
+    "zh-CN": "zh_Hans",
+    "zh-Hant": "zh_Hans",
+    "zh-TW": "zh_Hans",
+    "zh-HK": "zh_Hans",
+    "es-419": "es",
+    "es-MX": "es",
+    "es-CU": "es",
+    "pt-BR": "ru",  # no catalog: the Russian default
+    "ar-EG": "ar",
+    "ar-SY": "ar",
+    "fr-CA": "fr",
+    "fr-CM": "fr",
+    "kk-KZ": "kk",
+    "ky-KG": "ky",
+    "tg-TJ": "tg",
+    "be-BY": "be",
+    "ne-NP": "ne",
+    "hi-IN": "hi",
+    "en-IN": "en",
+}
+
+
 def dispatcher_for(locales_dir, contacts):  # type: ignore[no-untyped-def]
     return build_dispatcher(
         contacts=contacts, i18n=make_i18n(locales_dir), throttle=Throttle(enabled=False)
@@ -172,10 +204,24 @@ async def test_a_reader_who_chose_a_role_gets_the_menu_in_the_new_language(
         (None, ("ru",), None),
         ("x-klingon", ("ru",), None),
         ("be", ("ru", "uk"), None),
+        # The recruits' languages, with the tags their phones send.
+        *[(tag, RECRUITS, None if tag == "pt-BR" else lang) for tag, lang in FALLBACKS.items()],
     ],
 )
 def test_match(tag, known, expected) -> None:  # type: ignore[no-untyped-def]
     assert match(tag, known) == expected
+
+
+async def test_a_variant_of_a_recruits_language_reaches_its_catalog(
+    tmp_path, contacts, bot
+) -> None:  # type: ignore[no-untyped-def]
+    for lang in RECRUITS:
+        write_catalog(tmp_path, lang, {GREETING: f"greeting in {lang}"})
+    d = dispatcher_for(tmp_path, contacts)
+    for number, (tag, lang) in enumerate(FALLBACKS.items()):
+        reader = OfflineReader(d, bot, user_id=100 + number, language_code=tag)
+        [sent] = [r for r in await reader.send("/start") if r.method == "sendMessage"]
+        assert sent.params["text"] == f"greeting in {lang}", tag
 
 
 def test_native_names_come_from_cldr() -> None:
@@ -183,6 +229,20 @@ def test_native_names_come_from_cldr() -> None:
     assert native_name("uk") == "Українська"
     assert native_name("ko") == "한국어 (조선말)"  # CLDR, and the name North Koreans use
     assert native_name("uz_Latn") == "O‘zbek (lotin)"
+    # The recruits' languages, each in itself, as the language list shows them.
+    assert [native_name(lang) for lang in RECRUITS[2:]] == [
+        "O‘zbek (lotin)",
+        "Қазақ тілі",
+        "Кыргызча",
+        "Тоҷикӣ",
+        "Беларуская",
+        "नेपाली",
+        "हिन्दी",
+        "العربية",
+        "Français",
+        "Español",
+        "中文 (简体)",
+    ]
     assert native_name("zz") == "zz"
 
 

@@ -9,7 +9,7 @@ import pytest
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import denormalize
 
-from bot import commands
+from bot import commands, review
 from bot.__main__ import main
 from bot.handlers import start
 from bot.languages import LOCALES_DIR, catalog_paths
@@ -292,10 +292,26 @@ def test_a_long_text_changed_keeps_its_old_version_beside_it_through_every_extra
     assert po.read_bytes() == once
 
 
+def test_extract_keeps_each_catalogs_review_status(project: Path) -> None:
+    assert cli(project, "add", "uk") == 0
+    assert cli(project, "add", "ko") == 0
+    uk = catalogs.po_path("uk", project / "locales")
+    uk.write_text(
+        uk.read_text(encoding="utf-8").replace("Review-Status: draft", "Review-Status: reviewed"),
+        encoding="utf-8",
+    )
+    (project / "src" / "texts.py").write_text('_("Hello, again")\n', encoding="utf-8")
+    assert cli(project, "extract") == 0
+    assert "Hello, again" in uk.read_text(encoding="utf-8")  # rewritten, and still says so
+    assert review.status(uk) == "reviewed"
+    assert review.status(catalogs.po_path("ko", project / "locales")) == "draft"
+
+
 def test_add_creates_a_catalog_with_its_cldr_header_and_refuses_twice(
     project: Path, capsys
 ) -> None:  # type: ignore[no-untyped-def]
     assert cli(project, "add", "tg") == 0
+    assert review.status(catalogs.po_path("tg", project / "locales")) == "draft"
     catalog = catalogs.read(catalogs.po_path("tg", project / "locales"), "tg")
     assert catalog.language_team == "Tajik — Тоҷикӣ"
     assert catalog.plural_forms == "nplurals=1; plural=(0);"  # CLDR: one form, unlike Babel's table
@@ -317,14 +333,26 @@ def test_check_prints_each_problem_and_fails_then_passes(project: Path, capsys) 
     capsys.readouterr()
     assert cli(project, "check") == 1
     out = capsys.readouterr().out
-    assert "uk: 3 problems" in out and "untranslated  «Hello»" in out
+    # Each catalog with its review status (a new one is a draft).
+    assert "uk (draft): 3 problems" in out and "untranslated  «Hello»" in out
     text = po.read_text(encoding="utf-8")
     text = text.replace('msgid "Hello"\nmsgstr ""', 'msgid "Hello"\nmsgstr "Привіт"')
     text = text.replace('msgid "Later"\nmsgstr ""', 'msgid "Later"\nmsgstr "Пізніше"')
     text = re.sub(r'msgstr\[(\d)\] ""', lambda m: f'msgstr[{m.group(1)}] "{{n}} читачів"', text)
     po.write_text(text, encoding="utf-8")
     assert cli(project, "check", "uk") == 0
-    assert "OK: uk" in capsys.readouterr().out
+    assert "OK: uk (draft; for default" in capsys.readouterr().out
+    # A catalog must say whether it is reviewed; nothing else about a draft differs.
+    po.write_text(text.replace("# Review-Status: draft\n", ""), encoding="utf-8")
+    assert cli(project, "check", "uk") == 1
+    out = capsys.readouterr().out
+    assert "uk (no review status): 1 problem" in out and "review status" in out
+    po.write_text(text.replace("Review-Status: draft", "Review-Status: checked"), encoding="utf-8")
+    assert cli(project, "check", "uk") == 1
+    assert "says «checked»" in capsys.readouterr().out
+    po.write_text(text.replace("Review-Status: draft", "Review-Status: reviewed"), encoding="utf-8")
+    assert cli(project, "check", "uk") == 0
+    assert "OK: uk (reviewed; for default" in capsys.readouterr().out
     assert cli(project, "check", "ko") == 2  # no such catalog
 
 

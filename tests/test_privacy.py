@@ -86,6 +86,7 @@ READERS = [
         "contact": ("Maria", "Smith", "+5511912345678", 7_456_789_123),
     },
 ]
+CAMPAIGN = "leaflet-2025-01"
 SECTIONS = ["program", "rights", "r_capture", "c_channels", "f_search", "faq", "q_home", HOME]
 
 
@@ -183,6 +184,10 @@ async def converse(reader: OfflineReader, spec: dict, expected: Tally, lang: str
         }
     )
     expected[(lang, audience, "start", "")] += 1
+    # A start link the reader made up, their number in it as a campaign: well formed, but not a
+    # campaign the operator lists, so it opens the language and is not counted as one.
+    await reader.send(f"/start {lang}--p{spec['phone'].lstrip('+')}")
+    expected[(lang, audience, "start", "")] += 1
     await reader.press(ChooseRole(role=spec["role"]).pack())
     expected[(lang, audience, "role", spec["role"].value)] += 1
     for section in SECTIONS:
@@ -229,7 +234,9 @@ async def test_nothing_identifying_is_written_or_logged(
     counter = await SQLiteCounter.open(
         directory / "counts.sqlite3", clock=lambda: NOW, flush_interval=0.05
     )
-    settings = Settings(token=TOKEN, admins=frozenset({ADMIN}), _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(  # type: ignore[call-arg]
+        token=TOKEN, admins=frozenset({ADMIN}), campaigns=frozenset({CAMPAIGN}), _env_file=None
+    )
     dispatcher = build_dispatcher(
         contacts=contacts, counter=counter, settings=settings, throttle=Throttle(enabled=False)
     )
@@ -242,6 +249,11 @@ async def test_nothing_identifying_is_written_or_logged(
         readers[spec["user_id"]] = Reader(dispatcher, bot, **user)
         lang = {"pt-BR": "ru"}.get(spec["language_code"], spec["language_code"])
         await converse(readers[spec["user_id"]], spec, expected, lang)
+
+    # Kim opens a leaflet's link: the operator's campaign is counted, with his language.
+    await readers[READERS[2]["user_id"]].send(f"/start ko--{CAMPAIGN}")
+    expected[("ko", "dprk", "start", "")] += 1
+    expected[("ko", "dprk", "campaign", CAMPAIGN)] += 1
 
     # Ivan switches to Ukrainian and reads on; Olena erases the conversation and starts over.
     ivan, olena = readers[READERS[0]["user_id"]], readers[READERS[1]["user_id"]]
@@ -299,6 +311,7 @@ async def test_nothing_identifying_is_written_or_logged(
         data = await state.get_data()
         assert set(data) <= set(DATA_KEYS), data.keys()
         assert spec["role"].value not in json.dumps(data)
+        assert CAMPAIGN not in json.dumps(data)  # counted, never kept
 
     admin = Reader(dispatcher, bot, user_id=ADMIN, first_name="Operator", language_code="en")
     [stats] = [r for r in await admin.send("/stats") if r.method == "sendMessage"]

@@ -27,12 +27,13 @@ from bot.callbacks import Action, Do, Nav
 from bot.config import Contacts, load_contacts
 from bot.content.audiences import Audience
 from bot.content.tree import SECTIONS, Extra
-from bot.content.web import DRAFT_NOTE, WEB_COPY_NOTE
+from bot.content.web import WEB_COPY_NOTE
 from bot.languages import LOCALES_DIR, available, make_i18n
+from bot.review import DRAFT_NOTE
+from bot.review import status as review_status
 from bot.screens import Screen, configured_extra, section_screen
 from static_site.export import export
 from static_site.pages import PREVIEW_BANNER, page_path
-from static_site.review_status import review_status
 from static_site.telegram_html import to_html
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -24,7 +24,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import PoFileError
 
-from bot import commands, keyboards, telegram_html
+from bot import commands, keyboards, review, telegram_html
 from bot.audiences import TEXTS as AUDIENCE_TEXTS
 from bot.audiences import offered_by
 from bot.config import MAX_KNOWN_FAKES, Contacts
@@ -226,7 +226,7 @@ def _buttons(lang: str, source: Callable[[str], str | None]) -> list[Problem]:
         update={"messengers": ()}
     )  # their names: the operator's
     markups = [keyboards.section_keyboard(s, no_messengers) for s in SECTIONS]
-    markups += [keyboards.role_keyboard(True), keyboards.home_keyboard()]
+    markups += [keyboards.role_keyboard(True, review.AUTHORITATIVE), keyboards.home_keyboard()]
     markups.append(keyboards.audience_keyboard(tuple(Audience), Audience.DEFAULT))
     markups.append(keyboards.language_keyboard([lang, DEFAULT_LOCALE], lang))
     found, seen = [], set()
@@ -307,6 +307,17 @@ def _without_untranslated_audiences(found: list[Problem], usable: list[Message])
     return [p for p in found if p.msgid not in skipped]
 
 
+def review_problems(path: Path) -> list[Problem]:
+    """A catalog must say whether a native speaker has reviewed it (bot/review.py)."""
+    declared = review.status(path)
+    if declared in review.STATUSES:
+        return []
+    lines = " or ".join(f"`{review.LINE.format(status=s)}`" for s in review.STATUSES)
+    said = "says none" if declared is None else f"says «{declared}»"
+    detail = f"the header comment {said}: write {lines} (a machine draft is a draft)"
+    return [Problem("review status", "", detail)]
+
+
 def audiences_offered(path: Path) -> tuple[Audience, ...]:
     """Whom the catalog's readers can have the texts written for (bot/audiences.py's rule)."""
     catalog = catalogs.read(path, catalogs.language_of(path))
@@ -325,6 +336,7 @@ def check_catalog(path: Path, template: Catalog | None = None) -> list[Problem]:
     except (PoFileError, ValueError, OSError) as error:
         return [Problem("unreadable", "", str(error))]
     found = [Problem("plural forms", "", p) for p in header_problems(lang, catalog.plural_forms)]
+    found += review_problems(path)
     for message in template:
         if message.id and message.id not in catalog:
             found.append(

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import io
 import re
-from textwrap import TextWrapper
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
+from textwrap import TextWrapper
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
@@ -20,6 +20,7 @@ from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import normalize as po_string
 from babel.messages.pofile import read_po, unescape, write_po
 
+from bot import review
 from bot.languages import DOMAIN, LOCALES_DIR, catalog_paths, native_name
 from translators.plurals import plural_forms
 
@@ -125,9 +126,7 @@ def _mend_previous(written: bytes, catalog: Catalog) -> bytes:
             continue
         for keyword, previous in zip(("msgid", "msgid_plural"), message.previous_id, strict=False):
             wrapped = po_string(previous, width=WIDTH)
-            babels = "".join(
-                f"#| {line.strip()}\n" for line in _PROSE.wrap(f"{keyword} {wrapped}")
-            )
+            babels = "".join(f"#| {line.strip()}\n" for line in _PROSE.wrap(f"{keyword} {wrapped}"))
             lines = f"{keyword} {wrapped}".split("\n")
             text = text.replace(babels, "".join(f"#| {line}\n" for line in lines))
     return text.encode(catalog.charset or "utf-8")
@@ -208,6 +207,8 @@ def create(lang: str, template: Catalog, locales_dir: Path = LOCALES_DIR) -> Pat
     catalog.language_team = f"{locale.english_name} — {native_name(code)}"
     catalog.header_comment = (
         f"# {locale.english_name} catalog of the «Хочу жить» information bot.\n"
+        # A new catalog is a draft until a native speaker has reviewed it (bot/review.py).
+        f"{review.LINE.format(status=review.DRAFT)}\n"
         "# This file is distributed under the same license as the hochu-zhit-bot project.\n"
         "#"
     )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from babel.messages.pofile import PoFileError
 
+from bot import review
 from bot.languages import LOCALES_DIR, catalog_paths, compile_catalogs, native_name
 from translators import catalog_check, catalogs
 
@@ -91,14 +92,16 @@ def _check(args: argparse.Namespace) -> int:
             _print(catalogs.TEMPLATE_NAME, pot_problems)
     for lang in args.langs or list(by_lang):
         problems = catalog_check.check_catalog(by_lang[lang], template)
+        status = review.status(by_lang[lang]) or "no review status"
         if problems:
             failed += 1
-            _print(lang, problems)
+            _print(f"{lang} ({status})", problems)
         else:
             audiences = catalog_check.audiences_offered(by_lang[lang])
-            report.append(f"{lang} (for {', '.join(a.value for a in audiences)})")
+            report.append(f"{lang} ({status}; for {', '.join(a.value for a in audiences)})")
     if report:
-        # An audience's texts are translated all or none: see README, "Audiences".
+        # An audience's texts are translated all or none: see README, "Audiences". A draft is
+        # shown to readers as one (bot/review.py).
         print(f"OK: {', '.join(report)}: every text of those audiences translated and sound")
     return 1 if failed or not by_lang else 0
 

@@ -42,9 +42,18 @@ NOTES: dict[Audience, str] = {
 
 # The audience a reader's language points to where that is unambiguous, by its primary language
 # subtag. Korean: Ukraine's program has addressed North Korean soldiers in Korean since October
-# 2024, and no other reader of this bot is likely to read Korean. Anyone else starts with the
-# default, and every reader can change it from the first screen.
-BY_LANGUAGE: dict[str, Audience] = {"ko": Audience.NORTH_KOREA}
+# 2024, and no other reader of this bot is likely to read Korean. The recruits' languages: a reader
+# of this bot in Uzbek, Kazakh, Kyrgyz, Tajik, Nepali, Hindi, Arabic, French, Spanish or Chinese is
+# most likely a foreign citizen recruited into Russia's forces (reporting documents recruits from
+# Central Asia, Nepal, India, Sri Lanka, Cuba, African and Arab countries and China), or a relative
+# of one. Belarusian readers are Belarus's soldiers or Belarusians in Russia's forces: the default.
+# Anyone else starts with the default too. A language points to an audience only where its catalog
+# translates that audience's texts (bot/audiences.py); every reader can change it on the first
+# screen.
+BY_LANGUAGE: dict[str, Audience] = {
+    "ko": Audience.NORTH_KOREA,
+    **dict.fromkeys(("uz", "kk", "ky", "tg", "ne", "hi", "ar", "fr", "es", "zh"), Audience.FOREIGN),
+}
 
 
 def for_language(locale: str) -> Audience:

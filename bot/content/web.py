@@ -15,10 +15,3 @@ WEB_COPY_NOTE = N_(
     "visited. Your browser keeps a history: use a private window, or delete the history "
     "afterwards."
 )
-
-# Translators: at the top of every page of the web copy in a language whose catalog is still a
-# draft; links to the Russian and English pages follow it.
-DRAFT_NOTE = N_(
-    "This translation is a draft: a native speaker has not checked it yet. The Russian and "
-    "English texts are the ones to rely on:"
-)

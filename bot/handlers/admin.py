@@ -81,6 +81,7 @@ def event_labels() -> dict[str, str]:
         Event.CONTACTS_SHOWN.value: _("contacts shown"),
         Event.ERASED.value: _("erased"),
         Event.QUESTION_ASKED.value: _("questions asked"),
+        Event.CAMPAIGN.value: _("campaign links opened"),
     }
 
 
@@ -181,6 +182,7 @@ def render(periods: list[tuple[str, Totals]], today: date, locale: Locale) -> st
         *view.topics(
             _("Most read, last 30 days"), month.by_topic(Event.SECTION_READ.value), section_title
         ),
+        *view.topics(_("Campaigns, last 30 days"), month.by_topic(Event.CAMPAIGN.value), str),
     ]
     if month.lost:
         tail.append(

@@ -3,18 +3,20 @@ for, and the language."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from aiogram import Bot, F, Router
-from aiogram.filters import Command, CommandStart
+from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.fsm.context import FSMContext
 from aiogram.types import CallbackQuery, Message
 from aiogram.utils.callback_answer import CallbackAnswer
-from aiogram.utils.i18n import I18n
+from aiogram.utils.i18n import I18n, get_i18n
 from aiogram.utils.i18n import gettext as _
 
-from bot import keyboards
+from bot import deep_links, keyboards, review
 from bot.audiences import chosen, effective, offered
 from bot.callbacks import Action, ChooseAudience, ChooseLanguage, ChooseRole, Do, Role
-from bot.config import Contacts
+from bot.config import Contacts, Settings
 from bot.content.audiences import NOTES, Audience
 from bot.content.marks import N_
 from bot.content.tree import HOME
@@ -34,6 +36,7 @@ GREETING = N_(
     "What would you like to read about? Your answer only chooses which screens come first."
 )
 
+
 # The role only chooses the first screen (and is counted); it is not kept.
 FIRST_SCREEN: dict[Role, str] = {
     Role.SOLDIER: HOME,
@@ -42,9 +45,24 @@ FIRST_SCREEN: dict[Role, str] = {
 }
 
 
-def greeting(audience: Audience = Audience.DEFAULT, offered: tuple[Audience, ...] = ()) -> Screen:
+def greeting(
+    audience: Audience = Audience.DEFAULT,
+    offered: tuple[Audience, ...] = (),
+    drafts: frozenset[str] = frozenset(),
+) -> Screen:
+    """The first screen in the current language; `drafts`: the languages whose catalog is a
+    machine draft, whose readers are told so and offered the authoritative texts."""
     text = _(GREETING).format(audience=_(NOTES[audience]))
-    return Screen(text, keyboards.role_keyboard(len(offered) > 1))
+    i18n = get_i18n()
+    authoritative: tuple[str, ...] = ()
+    if i18n.current_locale in drafts:
+        text = f"<i>{_(review.DRAFT_NOTE)}</i>\n\n{text}"
+        authoritative = tuple(
+            code
+            for code in review.AUTHORITATIVE
+            if code != i18n.current_locale and code in i18n.available_locales
+        )
+    return Screen(text, keyboards.role_keyboard(len(offered) > 1, authoritative))
 
 
 def audience_screen(offered: tuple[Audience, ...], current: Audience) -> Screen:
@@ -68,15 +86,36 @@ async def start(
     i18n: I18n,
     counter: Counter,
     audience: Audience,
+    command: CommandObject | None = None,
+    drafts: frozenset[str] = frozenset(),
+    settings: Settings | None = None,
 ) -> None:
     # A new start forgets everything but the reader's own choices and the ids /erase needs.
     data = await state.get_data()
-    await state.set_data({k: data[k] for k in KEPT_BY_START if k in data})
+    kept = {k: data[k] for k in KEPT_BY_START if k in data}
+    locale = i18n.current_locale
+    link = None
+    if command is not None and command.args:  # "/start <payload>": a leaflet's or a video's link
+        link = deep_links.parse(command.args, i18n.available_locales, partial(offered, i18n))
+    if link is not None:
+        # As if the reader had chosen the language (and the audience) on the first screen; a link
+        # that names no audience leaves it to the language.
+        locale = kept[LOCALE] = link.lang
+        if link.audience is None:
+            kept.pop(AUDIENCE, None)
+        else:
+            kept[AUDIENCE] = link.audience.value
+        audience = effective(chosen(kept), locale, offered(i18n, locale))
+    await state.set_data(kept)
     await state.set_state(Flow.choosing_role)
-    counter.record(
-        Event.STARTED, lang=i18n.current_locale, audience=audience, user_id=message.from_user.id
-    )
-    await show(message, state, bot, greeting(audience, offered(i18n, i18n.current_locale)))
+    user_id = message.from_user.id
+    counter.record(Event.STARTED, lang=locale, audience=audience, user_id=user_id)
+    if link is not None and link.campaign in (settings.campaigns if settings else ()):
+        counter.record(
+            Event.CAMPAIGN, lang=locale, audience=audience, user_id=user_id, topic=link.campaign
+        )
+    with i18n.use_locale(locale):
+        await show(message, state, bot, greeting(audience, offered(i18n, locale), drafts))
 
 
 async def choose_role(
@@ -114,7 +153,12 @@ async def ask_audience(
 
 
 async def back_to_where_the_reader_was(
-    query: CallbackQuery, state: FSMContext, bot: Bot, i18n: I18n, contacts: Contacts
+    query: CallbackQuery,
+    state: FSMContext,
+    bot: Bot,
+    i18n: I18n,
+    contacts: Contacts,
+    drafts: frozenset[str] = frozenset(),
 ) -> None:
     """After a choice of language or audience: the menu for a reader who was reading, else the
     first screen again (both in the language and for the audience now in force)."""
@@ -125,7 +169,7 @@ async def back_to_where_the_reader_was(
         await show(query, state, bot, section_screen(HOME, contacts, audience))
     else:
         await state.set_state(Flow.choosing_role)
-        await show(query, state, bot, greeting(audience, available_here))
+        await show(query, state, bot, greeting(audience, available_here, drafts))
 
 
 async def choose_language(
@@ -137,14 +181,21 @@ async def choose_language(
     contacts: Contacts,
     callback_answer: CallbackAnswer,
     audience: Audience,
+    drafts: frozenset[str] = frozenset(),
 ) -> None:
+    """From the language list, or from the switch to the authoritative text above a draft."""
     if callback_data.code not in i18n.available_locales:  # forged, or a language since removed
         await stale_button(query, state, bot, contacts, callback_answer, audience)
         return
-    await state.update_data({LOCALE: callback_data.code})
+    update = {LOCALE: callback_data.code}
+    if audience is not Audience.DEFAULT and chosen(await state.get_data()) is None:
+        # The reader's language chose their audience: keep it. A recruit who leaves the Uzbek
+        # draft for the Russian text reads what Russian says to recruits, not to Russians.
+        update[AUDIENCE] = audience.value
+    await state.update_data(update)
     # Answer in the new language at once.
     with i18n.use_locale(callback_data.code):
-        await back_to_where_the_reader_was(query, state, bot, i18n, contacts)
+        await back_to_where_the_reader_was(query, state, bot, i18n, contacts, drafts)
 
 
 async def choose_audience(
@@ -154,9 +205,10 @@ async def choose_audience(
     bot: Bot,
     i18n: I18n,
     contacts: Contacts,
+    drafts: frozenset[str] = frozenset(),
 ) -> None:
     await state.update_data({AUDIENCE: callback_data.audience.value})
-    await back_to_where_the_reader_was(query, state, bot, i18n, contacts)
+    await back_to_where_the_reader_was(query, state, bot, i18n, contacts, drafts)
 
 
 def get_router() -> Router:
