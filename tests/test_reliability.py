@@ -6,6 +6,7 @@ import asyncio
 import logging
 import time
 import tracemalloc
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -514,6 +515,11 @@ async def test_telegram_errors_never_escape_and_logs_hold_no_user_data(
     for secret in ("987654321", "Secretname", "secret_user", "secret words"):
         assert secret not in logged
     assert "TelegramRetryAfter from sendMessage" in logged
+    # Where in the bot's own code it happened: the screen that sent, not the retrying middleware.
+    line = next(
+        r.getMessage() for r in caplog.records if "TelegramRetryAfter from" in r.getMessage()
+    )
+    assert "at bot/screens.py:" in line and "retry.py" not in line, line
 
 
 class Exploding:
@@ -595,3 +601,73 @@ async def test_erase_never_tries_messages_older_than_48_hours(
     tried = {i for b in session.calls("deleteMessages") for i in b["message_ids"]}
     assert {9_000_004, 9_000_005} <= tried  # younger than 48 hours: deleted
     assert not {9_000_001, 9_000_002, 9_000_003} & tried  # Telegram no longer allows it
+
+
+async def test_a_send_that_timed_out_is_not_sent_twice_but_other_requests_are_retried(
+    caplog,
+) -> None:  # type: ignore[no-untyped-def]
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    session = OfflineSession()
+    bot = Bot(TOKEN, session=session)
+    session.middleware(RetryRequests(sleep=sleep))
+    real, tries = session.make_request, Counter()  # type: ignore[var-annotated]
+
+    async def timed_out_once(bot, method, timeout=None):  # type: ignore[no-untyped-def]
+        tries[method.__api_method__] += 1
+        if tries[method.__api_method__] == 1:
+            if method.__api_method__ == "sendMessage":
+                await real(bot, method, timeout)  # Telegram accepted it; no answer came back
+            try:
+                raise TimeoutError
+            except TimeoutError as error:
+                raise TelegramNetworkError(
+                    method=method, message="Request timeout error"
+                ) from error
+        return await real(bot, method, timeout)
+
+    session.make_request = timed_out_once  # type: ignore[method-assign]
+    with pytest.raises(TelegramNetworkError):
+        await bot.send_message(1, "hi")
+    assert tries["sendMessage"] == 1  # a second message nobody remembers would stay after /erase
+    sent = await bot.send_message(1, "menu")
+    await bot.edit_message_text("edited", chat_id=1, message_id=sent.message_id)
+    assert tries["editMessageText"] == 2  # the same edit twice changes nothing: retried
+
+
+async def test_a_send_that_could_not_connect_is_retried() -> None:
+    async def sleep(seconds: float) -> None:
+        return None
+
+    session = OfflineSession()
+    bot = Bot(TOKEN, session=session)
+    session.middleware(RetryRequests(sleep=sleep))
+    real, tries = session.make_request, [0]
+
+    async def refused_once(bot, method, timeout=None):  # type: ignore[no-untyped-def]
+        tries[0] += 1
+        if tries[0] == 1:  # never reached Telegram
+            raise TelegramNetworkError(method=method, message="ClientConnectorError: refused")
+        return await real(bot, method, timeout)
+
+    session.make_request = refused_once  # type: ignore[method-assign]
+    assert (await bot.send_message(1, "hi")).message_id
+    assert tries == [2]
+
+
+async def test_each_429_wait_is_logged_with_its_method_and_seconds(caplog) -> None:  # type: ignore[no-untyped-def]
+    caplog.set_level(logging.INFO)
+
+    async def sleep(seconds: float) -> None:
+        return None
+
+    session = OfflineSession()
+    bot = Bot(TOKEN, session=session)
+    session.middleware(RetryRequests(sleep=sleep))
+    fail(session, "sendMessage", 429, "Too Many Requests: retry after 3", times=2, retry_after=3)
+    await bot.send_message(1, "hi")
+    waits = [r.getMessage() for r in caplog.records if "429" in r.getMessage()]
+    assert len(waits) == 2 and all("sendMessage" in w and "3 s" in w for w in waits), waits
