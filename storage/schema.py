@@ -12,6 +12,7 @@ half-way leaves the file at the old version, and the next start runs the migrati
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from pathlib import Path
 
@@ -34,6 +35,27 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
 
 _DAY = "CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')"
 _LANG = "CHECK (length(lang) BETWEEN 1 AND 16)"
+
+# The CHECK constraints above and below, as Python sees them: the counter checks a row before it
+# buffers it, so that one row the database would refuse never takes a whole flush down with it.
+# tests/test_counts.py holds both to the same rows.
+_DAY_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+MAX_LANG = MAX_EVENT = 16
+MAX_TOPIC = 40
+
+
+def count_row_problem(day: str, lang: str, event: str, topic: str) -> str | None:
+    """Why the `counts` table would refuse this row, or None."""
+    if not _DAY_SHAPE.fullmatch(day):
+        return "a day that is not a UTC date"
+    if not 1 <= len(lang) <= MAX_LANG:
+        return f"a language code longer than {MAX_LANG} characters"
+    if not 1 <= len(event) <= MAX_EVENT:
+        return f"an event name longer than {MAX_EVENT} characters"
+    if len(topic) > MAX_TOPIC:
+        return f"a topic longer than {MAX_TOPIC} characters"
+    return None
+
 
 MIGRATIONS: list[tuple[str, ...]] = [
     # 0 -> 1

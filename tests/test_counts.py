@@ -527,3 +527,91 @@ async def test_a_newer_schema_is_left_alone(
     raw.close()
     assert not list(tmp_path.glob("*.corrupt-*"))
     assert len(before) == 0 or db.read_bytes()[:100] == before[:100]
+
+
+# -- one bad row never blocks the others -----------------------------------------------------------
+async def test_a_row_the_schema_refuses_is_dropped_and_the_rest_are_written(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = tmp_path / "c.sqlite3"
+    counter = await SQLiteCounter.open(db, flush_interval=3600)
+    too_long = "abc-abcdefgh-abcdefgh"  # looks like a language tag, longer than the schema allows
+    for user in range(3):
+        counter.record(Event.STARTED, lang=too_long, user_id=user)
+        counter.record(Event.STARTED, lang="ru", user_id=user)
+    assert await counter.flush()
+    counter.record(Event.ERASED, lang="uk", user_id=9)
+    await counter.close()
+    counts, readers = as_dicts(read_db(db))
+    day = counter._day
+    assert counts == {(day, "ru", "start", ""): 3, (day, "uk", "erase", ""): 1}
+    assert readers == {(day, "ru"): 3, (day, "uk"): 1}
+    assert read_db(db)["lost"] == [(day, 3)]  # counted as dropped
+    causes = [r.getMessage() for r in caplog.records if "dropping" in r.getMessage()]
+    assert len(causes) == 1 and "language" in causes[0], causes  # the cause, once
+    assert too_long not in caplog.text
+
+
+async def test_a_row_refused_at_write_time_does_not_stop_the_rest(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = tmp_path / "c.sqlite3"
+    schema.prepare(db)
+    # The database refuses one row that looks fine here (as a newer schema, or a damaged index,
+    # could): the transaction must not take the others down with it, flush after flush.
+    with sqlite3.connect(db) as connection:
+        connection.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON counts WHEN NEW.topic = 'faq' "
+            "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
+    counter = await SQLiteCounter.open(db, flush_interval=3600)
+    counter.record(Event.SECTION_READ, lang="ru", user_id=1, topic="faq")
+    counter.record(Event.SECTION_READ, lang="ru", user_id=1, topic="about")
+    assert await counter.flush()
+    counter.record(Event.SECTION_READ, lang="ru", user_id=2, topic="faq")
+    counter.record(Event.SECTION_READ, lang="uk", user_id=2, topic="how")
+    assert await counter.flush()
+    await counter.close()
+    counts, readers = as_dicts(read_db(db))
+    day = counter._day
+    assert counts == {(day, "ru", "section", "about"): 1, (day, "uk", "section", "how"): 1}
+    assert readers == {(day, "ru"): 2, (day, "uk"): 1}
+    assert read_db(db)["lost"] == [(day, 2)]
+    causes = [r.getMessage() for r in caplog.records if "dropping" in r.getMessage()]
+    assert len(causes) == 1 and "refused" in causes[0], causes  # the cause, logged once
+
+
+def test_the_row_check_agrees_with_the_schema(tmp_path: Path) -> None:
+    db = tmp_path / "c.sqlite3"
+    schema.prepare(db)
+    rows = [
+        ("2025-01-01", "a" * 16, "e" * 16, "t" * 40),
+        ("2025-01-01", "a" * 17, "start", ""),
+        ("2025-01-01", "", "start", ""),
+        ("2025-01-01", "ru", "e" * 17, ""),
+        ("2025-01-01", "ru", "", ""),
+        ("2025-01-01", "ru", "start", "t" * 41),
+        ("2025-1-01", "ru", "start", ""),
+        ("12:00", "ru", "start", ""),
+    ]
+    with sqlite3.connect(db) as connection:
+        for row in rows:
+            try:
+                connection.execute("INSERT INTO counts VALUES (?, ?, ?, ?, 1)", row)
+                accepted = True
+            except sqlite3.IntegrityError:
+                accepted = False
+            assert (schema.count_row_problem(*row) is None) == accepted, row
+
+
+# -- shutdown ---------------------------------------------------------------------------------------
+async def test_a_second_close_waits_for_the_first(tmp_path: Path) -> None:
+    db = tmp_path / "c.sqlite3"
+    counter = await SQLiteCounter.open(db, flush_interval=3600)
+    for user in range(2000):
+        counter.record(Event.STARTED, lang="ru", user_id=user)
+    first = asyncio.create_task(counter.close())
+    await asyncio.sleep(0)  # the first close is under way
+    await counter.close()  # returns only once everything is written
+    assert as_dicts(read_db(db))[0] == {(counter._day, "ru", "start", ""): 2000}
+    await first
