@@ -17,7 +17,15 @@ from typing import Any, TextIO
 
 from bot.app import build_bot, build_dispatcher
 from bot.config import ConfigError, Contacts, load_contacts
-from bot.languages import DEFAULT_LOCALE, LOCALES_DIR, available, make_i18n, match, native_name
+from bot.languages import (
+    DEFAULT_LOCALE,
+    LOCALES_DIR,
+    available,
+    held_back,
+    make_i18n,
+    match,
+    native_name,
+)
 from bot.middlewares import Throttle
 from fake_telegram import OfflineReader, OfflineSession, Request
 from translators.catalog_check import BUTTON_ROW_CHARS
@@ -65,13 +73,20 @@ def main(args: argparse.Namespace) -> int:
 
 async def converse(lang: str, contacts: Contacts, lines: TextIO, out: TextIO) -> int:
     style = _Style(out.isatty() and "NO_COLOR" not in os.environ)
-    i18n = make_i18n()
+    # A translator previews a catalog while it is still incomplete; readers would get Russian.
+    i18n = make_i18n(offer_incomplete=True)
     bot = build_bot(TOKEN, session=OfflineSession())
     dispatcher = build_dispatcher(contacts=contacts, i18n=i18n, throttle=Throttle(enabled=False))
     reader = OfflineReader(dispatcher, bot, language_code=lang)
     found = match(lang, available(i18n))
     if found:
         print(f"Reader's language: {native_name(found)} ({found}).", file=out)
+        if why := held_back().get(found):
+            print(
+                f"Not yet offered to readers ({why}; see `locales check {found}`): "
+                "they get Russian until it is complete.",
+                file=out,
+            )
     else:
         print(
             f"No catalog for {lang!r}: the bot answers in Russian, as it would on Telegram.",
