@@ -99,6 +99,16 @@ class SchemaTooNew(Exception):
     """The file was written by a newer version of the bot: do not touch it."""
 
 
+class NotOurs(Exception):
+    """The file is not the bot's counts database: never rename or change it."""
+
+
+# Stamped in the header of every counts database (PRAGMA application_id, bytes 68-71 of the file),
+# so that the bot can tell its own file, even a damaged one, from anybody else's: "HZcb".
+APPLICATION_ID = int.from_bytes(b"HZcb", "big")
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
 class Corrupt(Exception):
     """The file is not a database, or SQLite finds it damaged."""
 
@@ -176,9 +186,73 @@ def migrate(connection: sqlite3.Connection) -> int:
     return found
 
 
+def location_problem(path: Path) -> str | None:
+    """Why the bot could not keep its counts at `path` (its directory missing or not writable, or
+    the file not the bot's), or None. Cheap and read-only: for the start-up."""
+    directory = path.parent
+    if path.is_dir():
+        return f"{path} is a directory: name a file in it"
+    if not directory.exists():
+        return f"its directory {directory} does not exist: create it, or point BOT_DB elsewhere"
+    if not directory.is_dir():
+        return f"{directory} is not a directory"
+    # SQLite keeps -wal and -shm files beside the database: the directory itself must be writable.
+    if not os.access(directory, os.W_OK | os.X_OK):
+        return f"its directory {directory} is not writable by this user"
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        return f"{path} is not readable and writable by this user"
+    return foreign(path)
+
+
+def foreign(path: Path) -> str | None:
+    """Why `path` is not the bot's counts database, or None (it is, or nothing is there yet).
+
+    The bot's own file carries APPLICATION_ID in its header; a file made before that was stamped
+    is recognised by its tables. Reads only: opens nothing for writing and creates no side file.
+    """
+    try:
+        with path.open("rb") as file:
+            header = file.read(100)
+    except FileNotFoundError:
+        return None
+    if not header:
+        return None  # an empty file: nothing to lose, and SQLite makes a database of it
+    if not header.startswith(_SQLITE_MAGIC):
+        return f"{path} is not an SQLite database; the bot never changes a file it did not create"
+    if len(header) == 100:
+        application_id = int.from_bytes(header[68:72], "big")
+        if application_id == APPLICATION_ID:
+            return None
+        if application_id:
+            return f"{path} is another application's database (application_id {application_id})"
+    # No stamp yet (an older version of the bot, or a stamp still in the -wal file): the tables.
+    wal = path.with_name(path.name + "-wal")
+    mode = "ro" if wal.exists() else "ro&immutable=1"
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True)
+        try:
+            application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+            tables = {
+                row[0]
+                for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                if not row[0].startswith("sqlite_")
+            }
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        return f"{path} cannot be read as the bot's counts database ({error})"
+    if application_id == APPLICATION_ID or (application_id == 0 and tables <= set(COLUMNS)):
+        return None
+    others = ", ".join(sorted(tables - set(COLUMNS))[:3])
+    return f"{path} is another application's database (it has tables {others})"
+
+
 def prepare(path: Path) -> None:
     """Make `path` a private, healthy, up-to-date counts database in WAL mode (blocking: run it in a
-    thread). Raises `Corrupt` for a damaged file, `SchemaTooNew`, or sqlite3/OS errors."""
+    thread). Raises `NotOurs` for a file the bot did not make (left as it is), `Corrupt` for a
+    damaged file of the bot's, `SchemaTooNew`, or sqlite3/OS errors."""
+    if problem := foreign(path):
+        raise NotOurs(problem)
     create_private(path)
     connection = sqlite3.connect(path, isolation_level=None)
     try:
@@ -200,6 +274,8 @@ def prepare(path: Path) -> None:
         if check != [("ok",)]:
             raise Corrupt("quick_check: " + "; ".join(str(row[0]) for row in check[:3]))
         migrate(connection)
+        if connection.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     finally:
         connection.close()
     tighten(path)

@@ -441,21 +441,42 @@ async def test_memory_is_bounded_during_an_outage(
     assert len(drops) == 1
 
 
-async def test_a_corrupt_file_is_moved_aside(
+async def test_a_file_that_is_not_the_bots_is_never_moved_or_changed(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    db = tmp_path / "counts.sqlite3"
+    notes = tmp_path / "counts.sqlite3"
     garbage = b"this is not a database, but somebody's notes\n" * 200
-    db.write_bytes(garbage)
-    counter = await SQLiteCounter.open(db, flush_interval=0.05)
-    counter.record(Event.STARTED, lang="ru", user_id=987654321)
-    await counter.close()
-    aside = tmp_path / f"counts.sqlite3.corrupt-{counter._day}"
-    assert aside.read_bytes() == garbage
-    assert read_db(db)["counts"] == [(counter._day, "ru", "start", "", 1)]
-    errors = storage_errors(caplog)
-    assert len(errors) == 1 and "moved it aside" in errors[0].getMessage()
+    notes.write_bytes(garbage)
+    other = tmp_path / "other.sqlite3"
+    with sqlite3.connect(other) as connection:  # another application's SQLite file
+        connection.execute("CREATE TABLE users (name TEXT)")
+    connection.close()
+    before = other.read_bytes()
+    for path in (notes, other):
+        counter = await SQLiteCounter.open(path, flush_interval=0.05)
+        counter.record(Event.STARTED, lang="ru", user_id=987654321)
+        await asyncio.sleep(0.1)
+        await counter.close()
+    assert notes.read_bytes() == garbage and other.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["counts.sqlite3", "other.sqlite3"]
+    errors = [r.getMessage() for r in storage_errors(caplog)]
+    assert "not an SQLite database" in errors[0] and "another application's" in errors[2]
     assert_no_user_data(caplog, [987654321])
+
+
+def damaged(path: Path, noise: bytes) -> bytes:
+    """The bot's own database with its pages after the header overwritten: a damaged file that
+    is still recognisably the bot's."""
+    schema.prepare(path)
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    data = bytearray(path.read_bytes())
+    data[100:] = (noise * len(data))[: len(data) - 100]
+    path.write_bytes(bytes(data))
+    for side in schema.sidecars(path)[1:]:
+        side.unlink(missing_ok=True)
+    return bytes(data)
 
 
 async def test_a_damaged_database_is_moved_aside(
@@ -481,13 +502,14 @@ async def test_a_damaged_database_is_moved_aside(
 
 async def test_a_second_corrupt_file_does_not_overwrite_the_first(tmp_path: Path) -> None:
     db = tmp_path / "counts.sqlite3"
-    for text in (b"first" * 1000, b"second" * 1000):
-        db.write_bytes(text)
+    kept = []
+    for noise in (b"first", b"second"):
+        kept.append(damaged(db, noise))
         counter = await SQLiteCounter.open(db)
         await counter.close()
     day = counter.today().isoformat()
-    assert (tmp_path / f"counts.sqlite3.corrupt-{day}").read_bytes() == b"first" * 1000
-    assert (tmp_path / f"counts.sqlite3.corrupt-{day}-2").read_bytes() == b"second" * 1000
+    assert (tmp_path / f"counts.sqlite3.corrupt-{day}").read_bytes() == kept[0]
+    assert (tmp_path / f"counts.sqlite3.corrupt-{day}-2").read_bytes() == kept[1]
 
 
 async def test_an_unusable_path_counts_in_memory(

@@ -14,7 +14,8 @@ import pytest
 from aiogram.exceptions import DataNotDictLikeError
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, StorageKey
 
-from bot.fsm_storage import ReaderIsolation, TTLMemoryStorage
+from bot.fsm_storage import ReaderIsolation, TTLMemoryStorage, redis_storage
+from tests.test_redis import redis_server  # noqa: F401 - a fixture, for the Redis storage
 
 
 class Clock:
@@ -100,9 +101,12 @@ async def test_closing_forgets_everyone_and_stops_the_sweeper() -> None:
 
 
 # -- aiogram's own storage tests ----------------------------------------------------------------
-@pytest.fixture
-async def storage() -> BaseStorage:  # type: ignore[misc]
-    storage = TTLMemoryStorage(3600)
+@pytest.fixture(params=["memory", "redis"])
+async def storage(request: pytest.FixtureRequest) -> BaseStorage:  # type: ignore[misc]
+    if request.param == "memory":
+        storage: BaseStorage = TTLMemoryStorage(3600)
+    else:
+        storage = redis_storage(request.getfixturevalue("redis_server").url, 3600)
     yield storage
     await storage.close()
 
@@ -166,8 +170,9 @@ async def test_update_data(storage: BaseStorage, storage_key: StorageKey) -> Non
 
 
 # -- events isolation ---------------------------------------------------------------------------
-async def test_lock(storage_key: StorageKey) -> None:
-    isolation: BaseEventIsolation = ReaderIsolation()
+async def test_lock(storage: BaseStorage, storage_key: StorageKey) -> None:
+    create = getattr(storage, "create_isolation", None)
+    isolation: BaseEventIsolation = create() if create else ReaderIsolation()
     async with isolation.lock(key=storage_key):
         assert True, "Are you kidding me?"
     await isolation.close()

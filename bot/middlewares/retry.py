@@ -18,6 +18,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import TYPE_CHECKING, Any
 
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
@@ -33,6 +34,12 @@ log = logging.getLogger("bot.requests")
 # Methods that put a new message in a chat: sent twice, they show twice.
 _NOT_REPEATABLE = ("send", "forward", "copy")
 _REPEATABLE_SENDS = frozenset({"sendChatAction"})
+
+
+# Set by work that nobody waits for (the commands and descriptions published at start-up): every
+# 429 is honoured however long, and failures are retried until they pass.
+PATIENT: ContextVar[bool] = ContextVar("patient_requests", default=False)
+MAX_PATIENT_DELAY = 60.0
 
 
 def repeatable(method: TelegramMethod[Any]) -> bool:
@@ -69,29 +76,33 @@ class RetryRequests(BaseRequestMiddleware):
         if isinstance(method, (GetUpdates, GetMe)):
             return await make_request(bot, method)
         name = method.__api_method__
+        patient = PATIENT.get()
         waited = 0.0
-        for attempt in range(1, self.attempts + 1):
+        attempt = 0
+        while True:
+            attempt += 1
+            last = not patient and (attempt >= self.attempts)
             try:
                 return await make_request(bot, method)
             except TelegramRetryAfter as error:
                 delay = float(error.retry_after)
-                if attempt == self.attempts or waited + delay > self.max_wait:
+                if last or (not patient and waited + delay > self.max_wait):
                     log.warning("429 on %s: Telegram asks to wait %g s; not waiting", name, delay)
                     raise
                 log.warning("429 on %s: waiting %g s as Telegram asks", name, delay)
             except TelegramNetworkError as error:
                 if timed_out(error) and not repeatable(method):
                     raise
-                delay = self._backoff(attempt)
-                if attempt == self.attempts or waited + delay > self.max_wait:
+                delay = self._backoff(attempt, patient)
+                if last or (not patient and waited + delay > self.max_wait):
                     raise
             except TelegramServerError:
-                delay = self._backoff(attempt)
-                if attempt == self.attempts or waited + delay > self.max_wait:
+                delay = self._backoff(attempt, patient)
+                if last or (not patient and waited + delay > self.max_wait):
                     raise
             await self.sleep(delay)
             waited += delay
-        raise AssertionError("unreachable")  # pragma: no cover
 
-    def _backoff(self, attempt: int) -> float:
-        return self.base_delay * 2 ** (attempt - 1) * random.uniform(0.8, 1.2)
+    def _backoff(self, attempt: int, patient: bool = False) -> float:
+        delay = self.base_delay * 2 ** min(attempt - 1, 16) * random.uniform(0.8, 1.2)
+        return min(delay, MAX_PATIENT_DELAY) if patient else delay
