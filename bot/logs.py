@@ -99,6 +99,7 @@ class UTCFormatter(logging.Formatter):
 
 def setup(level: int | str = logging.INFO) -> None:
     """Every line to stderr, with its UTC time, level and logger; nothing below `level`."""
+    level = logging.getLevelName(level) if isinstance(level, str) else level
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
         UTCFormatter(
@@ -111,4 +112,7 @@ def setup(level: int | str = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # DEBUG is for the bot's and aiogram's own lines: not every SQL call (aiosqlite) or selector.
+    for chatty in ("aiosqlite", "asyncio"):
+        logging.getLogger(chatty).setLevel(max(level, logging.INFO))
     scrub_aiogram()
