@@ -71,6 +71,8 @@ async def connect(bot: Bot, *, sleep: Callable[[float], Any] = asyncio.sleep) ->
         except TelegramRetryAfter as error:
             delay = float(error.retry_after)
             log.warning("429 on getMe: waiting %g s as Telegram asks", delay)
+            await sleep(delay)
+            continue
         except (TelegramNetworkError, TelegramServerError) as error:
             delay = wait
             log.warning(

@@ -86,15 +86,20 @@ async def serve(settings: Settings, contacts: Contacts) -> None:
     # Never raises for a database problem: the counts then wait in memory (storage/counts.py).
     counter = await SQLiteCounter.open(settings.db)
     stopped_because: list[str] = []
+    stopping: list[asyncio.Task[None]] = []  # held, so that the task is not collected midway
     try:
         dispatcher = build_dispatcher(
             contacts=contacts, counter=counter, settings=settings, i18n=i18n, storage=storage
         )
 
+        async def stop_polling() -> None:
+            with contextlib.suppress(RuntimeError):  # polling had stopped already
+                await dispatcher.stop_polling()
+
         def stop(reason: str) -> None:
             if not stopped_because:
                 stopped_because.append(reason)
-                asyncio.get_running_loop().create_task(dispatcher.stop_polling())
+                stopping.append(asyncio.get_running_loop().create_task(stop_polling()))
 
         bot.session.middleware(startup.PollingConflicts(stop))
         await startup.clear_webhook(bot)

@@ -24,6 +24,9 @@ from tests.e2e import bot_api_stub as api
 ROOT = Path(__file__).resolve().parents[2]
 CONTACTS = 'hotline = ["+380 800 111 222"]\nwebsite = "https://program.test/"\n'
 READER = api.user(5550001001, "Reader", language_code="en")
+# Seconds `python -m bot` may take to go live: importing aiogram alone takes 3 s on an idle 2-core
+# machine, and over 15 s on a busy one.
+STARTING = 60.0
 
 
 class Bot:
@@ -61,7 +64,7 @@ class Bot:
     def stderr(self) -> str:
         return self.err_path.read_text(encoding="utf-8", errors="replace")
 
-    def wait_for_log(self, text: str, timeout: float = 20.0) -> None:
+    def wait_for_log(self, text: str, timeout: float = STARTING) -> None:
         deadline = time.monotonic() + timeout
         while text not in self.stderr:
             if self.process.poll() is not None or time.monotonic() > deadline:
@@ -73,7 +76,7 @@ class Bot:
             self.process.send_signal(signal.SIGTERM)
         return self.wait(timeout)
 
-    def wait(self, timeout: float = 30.0) -> int:
+    def wait(self, timeout: float = STARTING) -> int:
         try:
             return self.process.wait(timeout)
         finally:
@@ -123,7 +126,7 @@ def test_telegram_out_of_reach_at_start_is_waited_for(tmp_path: Path) -> None:
         assert "trying again in 1 s" in bot.stderr and "Traceback" not in bot.stderr
         with api.StubServerThread(port=port) as stub:  # Telegram comes back
             stub.push(api.command(READER, "/help"))
-            stub.wait_for_call("sendMessage", timeout=40)
+            stub.wait_for_call("sendMessage", timeout=STARTING)
             assert bot.stop() == 0
     finally:
         bot.stop()
@@ -151,7 +154,7 @@ def test_the_commands_are_published_once_telegram_allows(stub, tmp_path: Path) -
     stub.fail_next("setMyCommands", 429, retry_after=3)
     bot = Bot(tmp_path, stub.url)
     try:
-        stub.wait_for_call("setMyCommands", where=lambda call: not call.ok, timeout=20)
+        stub.wait_for_call("setMyCommands", where=lambda call: not call.ok, timeout=STARTING)
         refused_at = time.monotonic()
         stub.push(api.command(READER, "/help"))
         stub.wait_for_call("sendMessage", timeout=10)
@@ -180,7 +183,7 @@ def test_a_webhook_left_on_the_token_is_deleted_keeping_pending_updates(
     stub.push(api.command(READER, "/help"))  # waiting for the webhook that is gone
     bot = Bot(tmp_path, stub.url)
     try:
-        stub.wait_for_call("sendMessage", timeout=20)  # the pending update is answered
+        stub.wait_for_call("sendMessage", timeout=STARTING)  # the pending update is answered
         [deleted] = stub.calls_to("deleteWebhook")
         assert not deleted.params.get("drop_pending_updates")
         assert stub.calls_to("getUpdates", ok=False) == []  # never a 409
@@ -193,9 +196,9 @@ def test_a_webhook_set_while_polling_stops_the_bot_instead_of_looping(stub, tmp_
     bot = Bot(tmp_path, stub.url)
     try:
         stub.push(api.command(READER, "/help"))
-        stub.wait_for_call("sendMessage", timeout=20)  # polling
+        stub.wait_for_call("sendMessage", timeout=STARTING)  # polling
         _set_webhook(stub)  # another deployment takes the token
-        assert bot.wait(20) == 2
+        assert bot.wait(STARTING) == 2
     finally:
         bot.stop()
     assert len(stub.calls_to("getUpdates", ok=False)) <= 2
@@ -207,7 +210,7 @@ def test_stopping_waits_for_an_update_in_flight_and_counts_it(stub, tmp_path: Pa
     bot = Bot(tmp_path, stub.url)
     try:
         stub.push(api.command(READER, "/start"))
-        stub.wait_for_call("sendMessage", timeout=20)
+        stub.wait_for_call("sendMessage", timeout=STARTING)
         stub.fail_next("deleteMessages", None, delay=2.0)  # Telegram is slow to delete
         stub.push(api.command(READER, "/erase"))
         stub.wait_for(lambda: not stub.pending_updates())
@@ -234,7 +237,7 @@ def test_the_log_says_where_the_bot_runs_and_keeps_per_update_lines_for_debug(
         try:
             since = len(stub.calls)
             stub.push(api.command(READER, "/help"))
-            stub.wait_for_call("sendMessage", since=since, timeout=20)
+            stub.wait_for_call("sendMessage", since=since, timeout=STARTING)
             time.sleep(0.2)
         finally:
             assert bot.stop() == 0
