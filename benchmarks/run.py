@@ -556,11 +556,17 @@ async def startup_seconds(contacts_path: Path, *, bare: bool = False) -> float:
 
 
 def live_contacts(tmp: Path) -> Path:
-    """contacts.example.toml without `example = true`: the bot refuses to go live otherwise."""
-    text = (ROOT / "contacts.example.toml").read_text(encoding="utf-8")
+    """A contacts file the bot goes live with: contacts.example.toml's keys, test values (the bot
+    refuses the example's own, and `example = true`)."""
     path = tmp / "contacts.toml"
     path.write_text(
-        "\n".join(line for line in text.splitlines() if line.strip() != "example = true") + "\n",
+        'hotline = ["+380 800 111 222"]\n'
+        'website = "https://program.test/"\n'
+        'telegram_bot = "program_test_bot"\n'
+        'telegram_channel = "program_test_channel"\n'
+        'find_url = "https://program.test/find"\n'
+        'icrc_url = "https://program.test/icrc"\n'
+        'icrc_phone = "+380 44 111 2222"\n',
         encoding="utf-8",
     )
     return path

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 from aiogram import Bot, Dispatcher, F, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ChatType, ParseMode
-from aiogram.fsm.storage.base import BaseStorage
+from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.methods import (
     AnswerCallbackQuery,
     DeleteMessage,
@@ -19,12 +22,13 @@ from aiogram.methods import (
     SendMessage,
 )
 from aiogram.methods.base import Response
+from aiogram.types import Update
 from aiogram.utils.i18n import I18n
 
 from bot import errors, review
 from bot.audiences import AudienceMiddleware
 from bot.config import Contacts, Settings
-from bot.fsm_storage import TTLMemoryStorage
+from bot.fsm_storage import ReaderIsolation, TTLMemoryStorage
 from bot.handlers import get_routers, groups
 from bot.languages import LanguageMiddleware, catalog_paths, make_i18n
 from bot.middlewares import RememberIncoming, RetryRequests, Throttle
@@ -85,6 +89,53 @@ async def close_bot(bot: Bot, *, drain: float = DRAIN_SECONDS) -> None:
     await bot.session.close()
 
 
+# At shutdown, how long updates already being handled may take to finish (their counts included)
+# before the counts are written for the last time and the bot exits.
+SHUTDOWN_GRACE = 5.0
+
+
+class BotDispatcher(Dispatcher):
+    """aiogram's Dispatcher, which also knows how many updates are being handled, so that stopping
+    waits for them (bounded by `grace` seconds) before the storage and the session close, and before
+    the counts are written for the last time."""
+
+    def __init__(self, *, grace: float = SHUTDOWN_GRACE, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.grace = grace
+        self.in_flight = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    async def feed_update(self, bot: Bot, update: Update, **kwargs: Any) -> Any:
+        self.in_flight += 1
+        self._idle.clear()
+        try:
+            return await super().feed_update(bot, update, **kwargs)
+        finally:
+            self.in_flight -= 1
+            if not self.in_flight:
+                self._idle.set()
+
+    async def wait_idle(self, timeout: float) -> bool:
+        """Wait until no update is being handled, at most `timeout` seconds; True if none is."""
+        try:
+            await asyncio.wait_for(self._idle.wait(), timeout)
+        except TimeoutError:
+            return False
+        return True
+
+    async def emit_shutdown(self, *args: Any, **kwargs: Any) -> None:
+        # Polling has stopped: let what it started finish before aiogram closes the storage.
+        await self.wait_idle(self.grace)
+        await super().emit_shutdown(*args, **kwargs)
+
+
+def isolation_for(storage: BaseStorage) -> BaseEventIsolation:
+    """One update at a time per reader: across instances with Redis, in this process otherwise."""
+    create = getattr(storage, "create_isolation", None)
+    return create() if create is not None else ReaderIsolation()
+
+
 def build_dispatcher(
     *,
     contacts: Contacts,
@@ -97,8 +148,12 @@ def build_dispatcher(
     """A fresh Dispatcher with every router; shared objects travel as workflow data."""
     ttl = settings.state_ttl if settings else Settings.model_fields["state_ttl"].default
     i18n = i18n or make_i18n()
-    dispatcher = Dispatcher(
-        storage=storage if storage is not None else TTLMemoryStorage(ttl),
+    storage = storage if storage is not None else TTLMemoryStorage(ttl)
+    dispatcher = BotDispatcher(
+        storage=storage,
+        # Without it, an update arriving while /erase deletes would be remembered, then wiped by
+        # /erase, and its message would stay in the chat.
+        events_isolation=isolation_for(storage),
         contacts=contacts,
         counter=counter or NullCounter(),
         settings=settings,
@@ -122,6 +177,8 @@ def build_dispatcher(
     # Every button is answered, and before its handler's messages wait in the send queue.
     dispatcher.callback_query.middleware(AnswerFirst())
     errors.setup(dispatcher)
+    if isinstance(storage, TTLMemoryStorage):
+        dispatcher.startup.register(storage.start)  # sweeps even when nobody writes
     # Outside a private chat: one line, then leave (a group is no place to show interest in
     # surrender). The conversation itself happens in private chats only.
     dispatcher.include_router(groups.get_router())

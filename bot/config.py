@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from pydantic import (
     BaseModel,
@@ -46,6 +47,13 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     # The campaign tags of start links the bot counts (bot/deep_links.py); any other is not counted.
     campaigns: Annotated[frozenset[str], NoDecode] = frozenset()
+    # DEBUG adds aiogram's line for every update handled (no reader's data: see bot/logs.py).
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
 
     @field_validator("token")
     @classmethod
@@ -130,7 +138,61 @@ class Contacts(BaseModel):
 def _first_error(exc: ValidationError) -> str:
     error = exc.errors()[0]
     where = ".".join(str(part) for part in error["loc"]) or "value"
-    return f"{where}: {error['msg']}"
+    message = error["msg"]
+    if (
+        error["type"] == "tuple_type"
+    ):  # the models hold lists as tuples; TOML and the operator say list
+        message = "Input should be a list, written [ ... ] in TOML"
+    return f"{where}: {message}"
+
+
+# What contacts.example.toml holds: reserved example domains (RFC 2606), +000 numbers, example
+# handles. None of it may reach a reader, even once `example = true` is gone.
+_EXAMPLE_HOSTS = ("example.org", "example.com", "example.net")
+
+
+def _looks_like_example(value: str) -> bool:
+    text = value.strip().lower()
+    if text.startswith(("http://", "https://")):
+        host = (urlsplit(text).hostname or "").rstrip(".")
+        return host.endswith(".example") or any(
+            host == domain or host.endswith("." + domain) for domain in _EXAMPLE_HOSTS
+        )
+    if text.startswith("+") or text[:1].isdigit():
+        return re.sub(r"\D", "", text).startswith("000")
+    return "example" in text  # a handle
+
+
+def example_values(contacts: Contacts) -> list[str]:
+    """Where the contacts still hold one of the example's values ("hotline[0]", "website")."""
+    found: list[str] = []
+
+    def walk(where: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(f"{where}.{key}" if where else key, item)
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(f"{where}[{index}]", item)
+        elif isinstance(value, str) and not where.endswith(".name") and _looks_like_example(value):
+            found.append(where)
+
+    walk("", contacts.model_dump(mode="json"))
+    return found
+
+
+def check_live(contacts: Contacts, path: Path) -> None:
+    """Raise ConfigError unless the contacts may go live: no `example = true`, no example value."""
+    if contacts.example:
+        raise ConfigError(
+            f"{path} says `example = true`: fill in the program's verified official channels "
+            "and remove that line before going live"
+        )
+    if found := example_values(contacts):
+        raise ConfigError(
+            f"{path} still holds the example's values ({', '.join(found)}): replace each with "
+            "the program's verified contact, or delete it"
+        )
 
 
 def load_settings(**overrides: object) -> Settings:

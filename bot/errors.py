@@ -23,6 +23,8 @@ log = logging.getLogger("bot.errors")
 
 _ROOT = Path(__file__).resolve().parent.parent
 _OURS = (str(_ROOT / "bot"), str(_ROOT / "storage"))
+# The request path: every failed request passes through it, so it says nothing about where.
+_PLUMBING = (str(_ROOT / "bot" / "middlewares" / "retry.py"),)
 
 
 def api_method(error: BaseException) -> str:
@@ -39,10 +41,10 @@ def reason(error: BaseException) -> str:
 
 
 def where(tb: TracebackType | None) -> str:
-    """The innermost frame in our own code, as file:line function."""
+    """The innermost frame in our own code (the request path aside), as file:line function."""
     found = "-"
     for frame in traceback.extract_tb(tb):
-        if frame.filename.startswith(_OURS):
+        if frame.filename.startswith(_OURS) and not frame.filename.startswith(_PLUMBING):
             found = f"{Path(frame.filename).relative_to(_ROOT)}:{frame.lineno} {frame.name}"
     return found
 

@@ -1,12 +1,17 @@
 """Which languages the bot speaks, how each is named, and how a reader's language is chosen.
 
-A language is a folder under locales/ with a catalog in it: adding one needs no code.
+A language is a folder under locales/ with a catalog in it: adding one needs no code. It reaches
+readers (the language menu, the commands, the automatic choice) only once its catalog is complete
+and passes `locales check`; until then its readers get Russian. The check runs when a catalog or the
+template changes, not at every start: its verdict is kept beside the compiled catalog
+(messages.check), keyed by the modification times of the .po and of messages.pot.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from collections import Counter
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -56,9 +61,64 @@ def compile_catalogs(locales_dir: Path = LOCALES_DIR, *, force: bool = False) ->
     return compiled
 
 
-def make_i18n(locales_dir: Path = LOCALES_DIR) -> I18n:
+def make_i18n(locales_dir: Path = LOCALES_DIR, *, offer_incomplete: bool = False) -> I18n:
+    """The catalogs readers may get: every complete and sound one, and Russian, the default.
+    `offer_incomplete` offers every catalog (the translators' preview, tests of toy catalogs)."""
     compile_catalogs(locales_dir)
-    return I18n(path=locales_dir, default_locale=DEFAULT_LOCALE, domain=DOMAIN)
+    i18n = I18n(path=locales_dir, default_locale=DEFAULT_LOCALE, domain=DOMAIN)
+    if not offer_incomplete:
+        for lang in held_back(locales_dir):
+            i18n.locales.pop(lang, None)
+    return i18n
+
+
+VERDICT_NAME = f"{DOMAIN}.check"
+TEMPLATE_NAME = f"{DOMAIN}.pot"
+
+
+def held_back(locales_dir: Path = LOCALES_DIR) -> dict[str, str]:
+    """Catalogs not offered to readers, each with why ("12 untranslated, 1 html"). Russian is never
+    held back: it is the default every other reader falls back to."""
+    held = {}
+    for po in catalog_paths(locales_dir):
+        lang = po.parent.parent.name
+        why = _verdict(po, locales_dir / TEMPLATE_NAME)
+        if why and lang != DEFAULT_LOCALE:
+            held[lang] = why
+        elif why:
+            log.warning("the %s catalog has problems (%s); shown anyway, as the default", lang, why)
+    return held
+
+
+def _verdict(po: Path, template: Path) -> str:
+    """ "" if the catalog is ready for readers, else a summary of its problems; cached."""
+    stamp = f"{po.stat().st_mtime_ns} {template.stat().st_mtime_ns if template.exists() else 0}"
+    verdict = po.with_name(VERDICT_NAME)
+    try:
+        kept_stamp, _newline, kept = verdict.read_text(encoding="utf-8").partition("\n")
+        if kept_stamp == stamp:
+            return kept.strip()
+    except (OSError, UnicodeDecodeError):
+        pass
+    why = _check(po, template)
+    part = verdict.with_name(f".{verdict.name}.{os.getpid()}")
+    try:
+        part.write_text(f"{stamp}\n{why}\n", encoding="utf-8")
+        os.replace(part, verdict)
+    except OSError as error:  # a read-only tree: check again next time
+        log.debug("cannot keep the verdict on %s (%s)", po, type(error).__name__)
+    return why
+
+
+def _check(po: Path, template: Path) -> str:
+    # The translators' check, imported only when a catalog changed (about 50 ms a catalog).
+    from translators import catalog_check, catalogs
+
+    problems = catalog_check.check_catalog(
+        po, catalogs.read(template) if template.exists() else None
+    )
+    kinds = Counter(problem.kind for problem in problems)
+    return ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
 
 
 def available(i18n: I18n) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import time
 import traceback
 
 # aiogram's loggers (aiogram/loggers.py). A logger's filters see only its own records, so each
@@ -17,13 +18,20 @@ AIOGRAM_LOGGERS = (
     "aiogram.webhook",
     "aiogram.scene",
 )
-_LONG_NUMBER = re.compile(r"\d{6,}")
+# Six digits or more, standing alone: an id. Not the digits of a decimal fraction ("Sleep for
+# 1.500000 seconds") nor a fraction's whole part.
+_LONG_NUMBER = re.compile(r"(?<!\d)(?<!\d\.)\d{6,}(?!\d|\.\d)")
 # The bot's token can appear in a failed request's URL (".../bot<token>/getUpdates"): a secret.
 _TOKEN = re.compile(r"\d+:[A-Za-z0-9_-]{20,}")
 
 
 def _scrub(text: str) -> str:
     return _LONG_NUMBER.sub("<n>", _TOKEN.sub("<token>", text))
+
+
+def scrub_token(text: str) -> str:
+    """A network error's text can hold a request's URL, and with it the bot's token."""
+    return _TOKEN.sub("<token>", text)
 
 
 class ScrubAiogram(logging.Filter):
@@ -64,19 +72,47 @@ class ScrubAiogram(logging.Filter):
         return True
 
 
+# aiogram's lines about each update handled or button answered (INFO in aiogram): one per update
+# is noise at INFO, so they are DEBUG here.
+_PER_UPDATE = ("Update id=", "Answer to callback query id=")
+
+
+class PerUpdateAtDebug(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno == logging.INFO and str(record.msg).startswith(_PER_UPDATE):
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return True
+
+
 def scrub_aiogram() -> None:
-    """Install `ScrubAiogram` on aiogram's loggers (idempotent)."""
+    """Install `ScrubAiogram` (and `PerUpdateAtDebug`) on aiogram's loggers (idempotent)."""
     for name in AIOGRAM_LOGGERS:
         logger = logging.getLogger(name)
         if not any(isinstance(f, ScrubAiogram) for f in logger.filters):
+            logger.addFilter(PerUpdateAtDebug())
             logger.addFilter(ScrubAiogram())
 
 
-def setup(level: int = logging.INFO) -> None:
+class UTCFormatter(logging.Formatter):
+    converter = time.gmtime  # the same clock on every server: UTC
+
+
+def setup(level: int | str = logging.INFO) -> None:
+    """Every line to stderr, with its UTC time, level and logger; nothing below `level`."""
+    level = logging.getLevelName(level) if isinstance(level, str) else level
     handler = logging.StreamHandler(sys.stderr)
-    # No time of day is needed to run the bot; levels and logger names are enough.
-    handler.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(
+        UTCFormatter(
+            "%(asctime)s.%(msecs)03dZ %(levelname)s %(name)s: %(message)s", "%Y-%m-%dT%H:%M:%S"
+        )
+    )
+    # Records lowered to DEBUG by a filter have passed their logger's level already: the handler's
+    # level drops them.
+    handler.setLevel(level)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # DEBUG is for the bot's and aiogram's own lines: not every SQL call (aiosqlite) or selector.
+    for chatty in ("aiosqlite", "asyncio"):
+        logging.getLogger(chatty).setLevel(max(level, logging.INFO))
     scrub_aiogram()

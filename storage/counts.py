@@ -14,9 +14,15 @@ distinct reader" is ever written, never a hash. Exact within one process and one
 during the day starts a new set, so readers of that day before and after the restart are counted
 twice (the only way to avoid that would be to keep something per reader on disk).
 
+A row the database would refuse (a value outside the schema's limits, storage/schema.py) is dropped
+before it is buffered: counted as lost, its cause logged once. Should the database refuse a row all
+the same, that row alone is left out of the flush, counted and logged the same way; one row never
+stops the rest.
+
 Failures never reach the caller. When the database is locked, read-only, full, or cannot be opened,
-the increments wait in memory (at most `max_pending` distinct keys; a key is a day, language, event
-audience and topic, so this holds weeks of counts; beyond it new keys are dropped and the drops counted), the
+the increments wait in memory (at most `max_pending` distinct keys; a key is a day, language,
+audience, event and topic, so this holds weeks of counts; beyond it new keys are dropped and the
+drops counted), the
 error is logged once per outage, and the writer retries with a growing delay of up to 5 s; when a
 write succeeds again that is logged too, with the number of drops.
 
@@ -26,7 +32,8 @@ started in its place: counting goes on at once, and the old counts are kept for 
 recover by hand (`sqlite3 old.db .recover`). If moving it aside fails, counting goes on in memory.
 
 Durability: SIGKILL loses at most the increments of the last flush interval (WAL + one transaction
-per flush: the file always opens cleanly); `close()` (SIGTERM, via the bot's shutdown) loses nothing.
+per flush: the file always opens cleanly); `close()` (SIGTERM, via the bot's shutdown, after the
+updates in flight are done) loses nothing, and a second `close()` returns when the first is done.
 """
 
 from __future__ import annotations
@@ -37,6 +44,7 @@ import hashlib
 import logging
 import re
 import secrets
+import sqlite3
 import time
 from collections.abc import Callable
 from datetime import date
@@ -119,6 +127,7 @@ class SQLiteCounter:
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._closed = False
+        self._closing: asyncio.Future[None] | None = None
         self._busy = False  # the last failure was a lock held by another connection
         self._outage: str | None = None  # the error of the current outage, logged once
         self._dropped = 0  # increments dropped since the last successful write
@@ -158,9 +167,13 @@ class SQLiteCounter:
         await self.close()
 
     async def close(self) -> None:
-        """Write everything pending, truncate the WAL, close. Idempotent."""
-        if self._closed or self._stop.is_set():
-            return
+        """Write everything pending, truncate the WAL, close. Idempotent: a second call returns
+        when the first is done."""
+        if self._closing is None:
+            self._closing = asyncio.ensure_future(self._close())
+        await asyncio.shield(self._closing)
+
+    async def _close(self) -> None:
         self._stop.set()
         if self._task is not None:
             await self._task
@@ -207,7 +220,11 @@ class SQLiteCounter:
             if self._closed:
                 self._drop(day, "record() after close()")
                 return
-            if not self._add(self._counts, (day, lang, str(audience), name, topic or "")):
+            row = (day, lang, str(audience), name, topic or "")
+            if problem := schema.count_row_problem(*row):
+                self._drop(day, problem)  # the database would refuse it: never buffer it
+                return
+            if not self._add(self._counts, row):
                 self._drop(day)
             if isinstance(user_id, int) and not isinstance(user_id, bool):
                 self._reader(day, lang, str(audience), user_id)
@@ -255,9 +272,11 @@ class SQLiteCounter:
         pending[key] = 1
         return True
 
-    def _drop(self, day: str, why: str = "too many increments waiting for the database") -> None:
-        self._lost[day] = self._lost.get(day, 0) + 1
-        self._dropped += 1
+    def _drop(
+        self, day: str, why: str = "too many increments waiting for the database", n: int = 1
+    ) -> None:
+        self._lost[day] = self._lost.get(day, 0) + n
+        self._dropped += n
         if why not in self._drops_logged:
             self._drops_logged.add(why)
             log.error("dropping increments: %s", why)
@@ -318,16 +337,7 @@ class SQLiteCounter:
         lost = list(self._lost.items())
         try:
             db = await self._connection()
-            await db.execute("BEGIN IMMEDIATE")
-            try:
-                await db.executemany(_UPSERT_COUNTS, [(*key, n) for key, n in counts])
-                await db.executemany(_UPSERT_READERS, [(*key, n) for key, n in readers])
-                await db.executemany(_UPSERT_LOST, lost)
-                await db.execute("COMMIT")
-            except BaseException:
-                with contextlib.suppress(Exception):
-                    await db.execute("ROLLBACK")
-                raise
+            refused = await self._write(db, counts, readers, lost)
         except Exception as error:  # noqa: BLE001 - see the module's docstring
             await self._failed(error)
             return False
@@ -344,6 +354,11 @@ class SQLiteCounter:
                     pending[key] = left
                 else:
                     del pending[key]
+        for table, key, n, why in refused:  # off the pending counts, and counted as lost
+            if table == "lost":
+                log.error("the database refused %d lost increments (%s)", n, why)
+            else:
+                self._drop(key[0], f"the database refused a row ({why})", n)
         if self._outage is not None:
             log.warning(
                 "counts are written again (the database had failed with %s); %d increments "
@@ -355,6 +370,45 @@ class SQLiteCounter:
             self._drops_logged.clear()
         self._dropped = 0
         return True
+
+    async def _write(
+        self,
+        db: aiosqlite.Connection,
+        counts: list[tuple[tuple[str, ...], int]],
+        readers: list[tuple[tuple[str, ...], int]],
+        lost: list[tuple[str, int]],
+    ) -> list[tuple[str, tuple[str, ...], int, str]]:
+        """Add the rows in one transaction. A row the database refuses (a constraint) is left out
+        and returned as (table, key, n, why); the others are written all the same."""
+        batches = [
+            ("counts", _UPSERT_COUNTS, [(key, n) for key, n in counts]),
+            ("readers", _UPSERT_READERS, [(key, n) for key, n in readers]),
+            ("lost", _UPSERT_LOST, [((day,), n) for day, n in lost]),
+        ]
+        refused: list[tuple[str, tuple[str, ...], int, str]] = []
+        await db.execute("BEGIN IMMEDIATE")
+        try:
+            for table, sql, rows in batches:
+                await db.execute("SAVEPOINT batch")
+                try:
+                    await db.executemany(sql, [(*key, n) for key, n in rows])
+                except sqlite3.IntegrityError:
+                    # executemany stops at the first refusal, the rows before it applied: undo the
+                    # batch, then go row by row (a refused statement undoes only itself), so that
+                    # one row never stops the rest.
+                    await db.execute("ROLLBACK TO batch")
+                    for key, n in rows:
+                        try:
+                            await db.execute(sql, (*key, n))
+                        except sqlite3.IntegrityError as error:
+                            refused.append((table, key, n, str(error)))
+                await db.execute("RELEASE batch")
+            await db.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(Exception):
+                await db.execute("ROLLBACK")
+            raise
+        return refused
 
     async def _failed(self, error: BaseException) -> None:
         self._busy = schema.is_busy(error)

@@ -12,6 +12,7 @@ half-way leaves the file at the old version, and the next start runs the migrati
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from pathlib import Path
 
@@ -37,6 +38,29 @@ COLUMNS: dict[str, tuple[tuple[str, str], ...]] = {
 _DAY = "CHECK (day GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')"
 _LANG = "CHECK (length(lang) BETWEEN 1 AND 16)"
 _AUDIENCE = "CHECK (length(audience) BETWEEN 1 AND 16)"
+
+# The CHECK constraints above and below, as Python sees them: the counter checks a row before it
+# buffers it, so that one row the database would refuse never takes a whole flush down with it.
+# tests/test_counts.py holds both to the same rows.
+_DAY_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+MAX_LANG = MAX_AUDIENCE = MAX_EVENT = 16
+MAX_TOPIC = 40
+
+
+def count_row_problem(day: str, lang: str, audience: str, event: str, topic: str) -> str | None:
+    """Why the `counts` table would refuse this row, or None."""
+    if not _DAY_SHAPE.fullmatch(day):
+        return "a day that is not a UTC date"
+    if not 1 <= len(lang) <= MAX_LANG:
+        return f"a language code longer than {MAX_LANG} characters"
+    if not 1 <= len(audience) <= MAX_AUDIENCE:
+        return f"an audience code longer than {MAX_AUDIENCE} characters"
+    if not 1 <= len(event) <= MAX_EVENT:
+        return f"an event name longer than {MAX_EVENT} characters"
+    if len(topic) > MAX_TOPIC:
+        return f"a topic longer than {MAX_TOPIC} characters"
+    return None
+
 
 MIGRATIONS: list[tuple[str, ...]] = [
     # 0 -> 1
@@ -108,6 +132,16 @@ WRITER_PRAGMAS = (
 
 class SchemaTooNew(Exception):
     """The file was written by a newer version of the bot: do not touch it."""
+
+
+class NotOurs(Exception):
+    """The file is not the bot's counts database: never rename or change it."""
+
+
+# Stamped in the header of every counts database (PRAGMA application_id, bytes 68-71 of the file),
+# so that the bot can tell its own file, even a damaged one, from anybody else's: "HZcb".
+APPLICATION_ID = int.from_bytes(b"HZcb", "big")
+_SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
 class Corrupt(Exception):
@@ -187,9 +221,73 @@ def migrate(connection: sqlite3.Connection) -> int:
     return found
 
 
+def location_problem(path: Path) -> str | None:
+    """Why the bot could not keep its counts at `path` (its directory missing or not writable, or
+    the file not the bot's), or None. Cheap and read-only: for the start-up."""
+    directory = path.parent
+    if path.is_dir():
+        return f"{path} is a directory: name a file in it"
+    if not directory.exists():
+        return f"its directory {directory} does not exist: create it, or point BOT_DB elsewhere"
+    if not directory.is_dir():
+        return f"{directory} is not a directory"
+    # SQLite keeps -wal and -shm files beside the database: the directory itself must be writable.
+    if not os.access(directory, os.W_OK | os.X_OK):
+        return f"its directory {directory} is not writable by this user"
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        return f"{path} is not readable and writable by this user"
+    return foreign(path)
+
+
+def foreign(path: Path) -> str | None:
+    """Why `path` is not the bot's counts database, or None (it is, or nothing is there yet).
+
+    The bot's own file carries APPLICATION_ID in its header; a file made before that was stamped
+    is recognised by its tables. Reads only: opens nothing for writing and creates no side file.
+    """
+    try:
+        with path.open("rb") as file:
+            header = file.read(100)
+    except FileNotFoundError:
+        return None
+    if not header:
+        return None  # an empty file: nothing to lose, and SQLite makes a database of it
+    if not header.startswith(_SQLITE_MAGIC):
+        return f"{path} is not an SQLite database; the bot never changes a file it did not create"
+    if len(header) == 100:
+        application_id = int.from_bytes(header[68:72], "big")
+        if application_id == APPLICATION_ID:
+            return None
+        if application_id:
+            return f"{path} is another application's database (application_id {application_id})"
+    # No stamp yet (an older version of the bot, or a stamp still in the -wal file): the tables.
+    wal = path.with_name(path.name + "-wal")
+    mode = "ro" if wal.exists() else "ro&immutable=1"
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True)
+        try:
+            application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+            tables = {
+                row[0]
+                for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                if not row[0].startswith("sqlite_")
+            }
+        finally:
+            connection.close()
+    except sqlite3.DatabaseError as error:
+        return f"{path} cannot be read as the bot's counts database ({error})"
+    if application_id == APPLICATION_ID or (application_id == 0 and tables <= set(COLUMNS)):
+        return None
+    others = ", ".join(sorted(tables - set(COLUMNS))[:3])
+    return f"{path} is another application's database (it has tables {others})"
+
+
 def prepare(path: Path) -> None:
     """Make `path` a private, healthy, up-to-date counts database in WAL mode (blocking: run it in a
-    thread). Raises `Corrupt` for a damaged file, `SchemaTooNew`, or sqlite3/OS errors."""
+    thread). Raises `NotOurs` for a file the bot did not make (left as it is), `Corrupt` for a
+    damaged file of the bot's, `SchemaTooNew`, or sqlite3/OS errors."""
+    if problem := foreign(path):
+        raise NotOurs(problem)
     create_private(path)
     connection = sqlite3.connect(path, isolation_level=None)
     try:
@@ -211,6 +309,8 @@ def prepare(path: Path) -> None:
         if check != [("ok",)]:
             raise Corrupt("quick_check: " + "; ".join(str(row[0]) for row in check[:3]))
         migrate(connection)
+        if connection.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+            connection.execute(f"PRAGMA application_id = {APPLICATION_ID}")
     finally:
         connection.close()
     tighten(path)

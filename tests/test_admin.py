@@ -10,11 +10,14 @@ from pathlib import Path
 import pytest
 from aiogram import Bot, Dispatcher
 from babel import Locale
+from babel.messages.pofile import read_po
 
 from bot import telegram_html
 from bot.app import build_dispatcher
 from bot.config import Contacts, Settings
+from bot.handlers import admin as admin_handlers
 from bot.handlers.admin import render
+from bot.languages import catalog_paths
 from bot.middlewares import Throttle
 from fake_telegram import OfflineReader
 from storage import Event, Period, SQLiteCounter, Totals
@@ -157,3 +160,41 @@ def test_render_fits_one_message_with_many_languages() -> None:
         assert len(text) <= telegram_html.MAX_MESSAGE_LENGTH
         assert telegram_html.problems(text) == []
         assert "…" in text  # some languages left out, and said so
+
+
+async def test_an_event_without_a_label_is_shown_by_its_name(
+    contacts: Contacts, bot: Bot, counter: SQLiteCounter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    labels = admin_handlers.event_labels
+
+    def without_erased() -> dict[str, str]:  # an event added to the code, its label forgotten
+        return {k: v for k, v in labels().items() if k != Event.ERASED.value}
+
+    monkeypatch.setattr(admin_handlers, "event_labels", without_erased)
+    dispatcher = make_dispatcher(contacts, counter)
+    counter.record(Event.ERASED, lang="ru", user_id=7)
+    admin = OfflineReader(dispatcher, bot, user_id=ADMIN, language_code="en")
+    [text] = texts(await admin.send("/stats"))
+    assert "erase 1" in text
+
+
+@pytest.mark.parametrize("po", catalog_paths(), ids=lambda p: p.parent.parent.name)
+def test_every_event_has_a_label_in_every_language(po: Path) -> None:
+    labels = admin_handlers.event_labels()  # outside a language: the msgids
+    assert {event.value for event in Event} <= set(labels)
+    with po.open("rb") as file:
+        catalog = read_po(file)
+    for msgid in labels.values():
+        message = catalog.get(msgid)
+        assert message is not None and message.string and not message.fuzzy, (po, msgid)
+
+
+async def test_stats_says_distinct_readers_are_counted_again_after_a_restart(
+    contacts: Contacts, bot: Bot, counter: SQLiteCounter
+) -> None:
+    dispatcher = make_dispatcher(contacts, counter)
+    counter.record(Event.STARTED, lang="ru", user_id=1)
+    for lang, words in [("en", ("restart", "memory")), ("ru", ("перезапуск", "памяти"))]:
+        admin = OfflineReader(dispatcher, bot, user_id=ADMIN, language_code=lang)
+        [text] = texts(await admin.send("/stats"))
+        assert all(word in text for word in words), text

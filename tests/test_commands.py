@@ -54,7 +54,7 @@ async def test_a_script_variant_is_published_under_its_two_letter_code(
     write_catalog(tmp_path, "ru", {SHORT: "Коротко."})
     write_catalog(tmp_path, "uz_Latn", {SHORT: "Qisqacha."})
     write_catalog(tmp_path, "uz_Cyrl", {SHORT: "Қисқача."})
-    await commands.publish(bot, make_i18n(tmp_path))
+    await commands.publish(bot, make_i18n(tmp_path, offer_incomplete=True))
     shorts = by_language(session, "setMyShortDescription")
     # A phone set to Uzbek says "uz", and Uzbek is written in Latin by default.
     assert {code: call["short_description"] for code, call in shorts.items()} == {
@@ -71,7 +71,7 @@ async def test_a_refused_translation_does_not_stop_the_start(
     write_catalog(tmp_path, "ru", {SHORT: "Коротко."})
     write_catalog(tmp_path, "uk", {SHORT: "Дуже " * 30, DESCRIPTION: "Опис."})
     with caplog.at_level(logging.WARNING):
-        await commands.publish(bot, make_i18n(tmp_path))
+        await commands.publish(bot, make_i18n(tmp_path, offer_incomplete=True))
     refused = [r for r in session.telegram.calls if not r.ok]
     assert [(r.method, r.params.get("language_code")) for r in refused] == [
         ("setMyShortDescription", "uk")

@@ -498,21 +498,42 @@ async def test_memory_is_bounded_during_an_outage(
     assert len(drops) == 1
 
 
-async def test_a_corrupt_file_is_moved_aside(
+async def test_a_file_that_is_not_the_bots_is_never_moved_or_changed(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    db = tmp_path / "counts.sqlite3"
+    notes = tmp_path / "counts.sqlite3"
     garbage = b"this is not a database, but somebody's notes\n" * 200
-    db.write_bytes(garbage)
-    counter = await SQLiteCounter.open(db, flush_interval=0.05)
-    counter.record(Event.STARTED, lang="ru", user_id=987654321)
-    await counter.close()
-    aside = tmp_path / f"counts.sqlite3.corrupt-{counter._day}"
-    assert aside.read_bytes() == garbage
-    assert read_db(db)["counts"] == [(counter._day, "ru", "start", "", 1)]
-    errors = storage_errors(caplog)
-    assert len(errors) == 1 and "moved it aside" in errors[0].getMessage()
+    notes.write_bytes(garbage)
+    other = tmp_path / "other.sqlite3"
+    with sqlite3.connect(other) as connection:  # another application's SQLite file
+        connection.execute("CREATE TABLE users (name TEXT)")
+    connection.close()
+    before = other.read_bytes()
+    for path in (notes, other):
+        counter = await SQLiteCounter.open(path, flush_interval=0.05)
+        counter.record(Event.STARTED, lang="ru", user_id=987654321)
+        await asyncio.sleep(0.1)
+        await counter.close()
+    assert notes.read_bytes() == garbage and other.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["counts.sqlite3", "other.sqlite3"]
+    errors = [r.getMessage() for r in storage_errors(caplog)]
+    assert "not an SQLite database" in errors[0] and "another application's" in errors[2]
     assert_no_user_data(caplog, [987654321])
+
+
+def damaged(path: Path, noise: bytes) -> bytes:
+    """The bot's own database with its pages after the header overwritten: a damaged file that
+    is still recognisably the bot's."""
+    schema.prepare(path)
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    connection.close()
+    data = bytearray(path.read_bytes())
+    data[100:] = (noise * len(data))[: len(data) - 100]
+    path.write_bytes(bytes(data))
+    for side in schema.sidecars(path)[1:]:
+        side.unlink(missing_ok=True)
+    return bytes(data)
 
 
 async def test_a_damaged_database_is_moved_aside(
@@ -538,13 +559,14 @@ async def test_a_damaged_database_is_moved_aside(
 
 async def test_a_second_corrupt_file_does_not_overwrite_the_first(tmp_path: Path) -> None:
     db = tmp_path / "counts.sqlite3"
-    for text in (b"first" * 1000, b"second" * 1000):
-        db.write_bytes(text)
+    kept = []
+    for noise in (b"first", b"second"):
+        kept.append(damaged(db, noise))
         counter = await SQLiteCounter.open(db)
         await counter.close()
     day = counter.today().isoformat()
-    assert (tmp_path / f"counts.sqlite3.corrupt-{day}").read_bytes() == b"first" * 1000
-    assert (tmp_path / f"counts.sqlite3.corrupt-{day}-2").read_bytes() == b"second" * 1000
+    assert (tmp_path / f"counts.sqlite3.corrupt-{day}").read_bytes() == kept[0]
+    assert (tmp_path / f"counts.sqlite3.corrupt-{day}-2").read_bytes() == kept[1]
 
 
 async def test_an_unusable_path_counts_in_memory(
@@ -584,3 +606,93 @@ async def test_a_newer_schema_is_left_alone(
     raw.close()
     assert not list(tmp_path.glob("*.corrupt-*"))
     assert len(before) == 0 or db.read_bytes()[:100] == before[:100]
+
+
+# -- one bad row never blocks the others -----------------------------------------------------------
+async def test_a_row_the_schema_refuses_is_dropped_and_the_rest_are_written(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = tmp_path / "c.sqlite3"
+    counter = await SQLiteCounter.open(db, flush_interval=3600)
+    too_long = "abc-abcdefgh-abcdefgh"  # looks like a language tag, longer than the schema allows
+    for user in range(3):
+        counter.record(Event.STARTED, lang=too_long, user_id=user)
+        counter.record(Event.STARTED, lang="ru", user_id=user)
+    assert await counter.flush()
+    counter.record(Event.ERASED, lang="uk", user_id=9)
+    await counter.close()
+    counts, readers = as_dicts(read_db(db))
+    day = counter._day
+    assert counts == {(day, "ru", "start", ""): 3, (day, "uk", "erase", ""): 1}
+    assert readers == {(day, "ru"): 3, (day, "uk"): 1}
+    assert read_db(db)["lost"] == [(day, 3)]  # counted as dropped
+    causes = [r.getMessage() for r in caplog.records if "dropping" in r.getMessage()]
+    assert len(causes) == 1 and "language" in causes[0], causes  # the cause, once
+    assert too_long not in caplog.text
+
+
+async def test_a_row_refused_at_write_time_does_not_stop_the_rest(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    db = tmp_path / "c.sqlite3"
+    schema.prepare(db)
+    # The database refuses one row that looks fine here (as a newer schema, or a damaged index,
+    # could): the transaction must not take the others down with it, flush after flush.
+    with sqlite3.connect(db) as connection:
+        connection.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON counts WHEN NEW.topic = 'faq' "
+            "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
+    counter = await SQLiteCounter.open(db, flush_interval=3600)
+    counter.record(Event.SECTION_READ, lang="ru", user_id=1, topic="faq")
+    counter.record(Event.SECTION_READ, lang="ru", user_id=1, topic="about")
+    assert await counter.flush()
+    counter.record(Event.SECTION_READ, lang="ru", user_id=2, topic="faq")
+    counter.record(Event.SECTION_READ, lang="uk", user_id=2, topic="how")
+    assert await counter.flush()
+    await counter.close()
+    counts, readers = as_dicts(read_db(db))
+    day = counter._day
+    assert counts == {(day, "ru", "section", "about"): 1, (day, "uk", "section", "how"): 1}
+    assert readers == {(day, "ru"): 2, (day, "uk"): 1}
+    assert read_db(db)["lost"] == [(day, 2)]
+    causes = [r.getMessage() for r in caplog.records if "dropping" in r.getMessage()]
+    assert len(causes) == 1 and "refused" in causes[0], causes  # the cause, logged once
+
+
+def test_the_row_check_agrees_with_the_schema(tmp_path: Path) -> None:
+    db = tmp_path / "c.sqlite3"
+    schema.prepare(db)
+    rows = [
+        ("2025-01-01", "a" * 16, "u" * 16, "e" * 16, "t" * 40),
+        ("2025-01-01", "a" * 17, "default", "start", ""),
+        ("2025-01-01", "", "default", "start", ""),
+        ("2025-01-01", "ru", "u" * 17, "start", ""),
+        ("2025-01-01", "ru", "", "start", ""),
+        ("2025-01-01", "ru", "default", "e" * 17, ""),
+        ("2025-01-01", "ru", "default", "", ""),
+        ("2025-01-01", "ru", "default", "start", "t" * 41),
+        ("2025-1-01", "ru", "default", "start", ""),
+        ("12:00", "ru", "default", "start", ""),
+    ]
+    with sqlite3.connect(db) as connection:
+        for row in rows:
+            try:
+                connection.execute("INSERT INTO counts VALUES (?, ?, ?, ?, ?, 1)", row)
+                accepted = True
+            except sqlite3.IntegrityError:
+                accepted = False
+            assert (schema.count_row_problem(*row) is None) == accepted, row
+
+
+# -- shutdown ---------------------------------------------------------------------------------------
+async def test_a_second_close_waits_for_the_first(tmp_path: Path) -> None:
+    db = tmp_path / "c.sqlite3"
+    counter = await SQLiteCounter.open(db, flush_interval=3600)
+    for user in range(2000):
+        counter.record(Event.STARTED, lang="ru", user_id=user)
+    first = asyncio.create_task(counter.close())
+    await asyncio.sleep(0)  # the first close is under way
+    await counter.close()  # returns only once everything is written
+    assert as_dicts(read_db(db))[0] == {(counter._day, "ru", "start", ""): 2000}
+    await first

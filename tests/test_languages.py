@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
+import sys
 
 import pytest
 from aiogram import Bot
 from babel.core import get_global
 
+from bot import commands
 from bot.app import build_dispatcher
 from bot.callbacks import Action, ChooseLanguage, ChooseRole, Do, Role
 from bot.handlers import start
@@ -16,6 +20,7 @@ from bot.languages import (
     LOCALES_DIR,
     catalog_paths,
     compile_catalogs,
+    held_back,
     make_i18n,
     match,
     native_name,
@@ -79,9 +84,9 @@ FALLBACKS = {
 
 
 def dispatcher_for(locales_dir, contacts):  # type: ignore[no-untyped-def]
-    return build_dispatcher(
-        contacts=contacts, i18n=make_i18n(locales_dir), throttle=Throttle(enabled=False)
-    )
+    # The toy catalogs below hold a few texts each: offered all the same.
+    i18n = make_i18n(locales_dir, offer_incomplete=locales_dir != LOCALES_DIR)
+    return build_dispatcher(contacts=contacts, i18n=i18n, throttle=Throttle(enabled=False))
 
 
 @pytest.mark.parametrize(("language_code", "lang"), CASES)
@@ -250,11 +255,59 @@ def test_a_stale_mo_is_compiled_again_even_when_the_po_looks_older(tmp_path) -> 
     po = write_catalog(tmp_path, "uk", {"Main menu": "Меню"})
     assert compile_catalogs(tmp_path) == [po]
     assert compile_catalogs(tmp_path) == []  # unchanged: nothing to do
-    assert make_i18n(tmp_path).gettext("Main menu", locale="uk") == "Меню"
+    assert make_i18n(tmp_path, offer_incomplete=True).gettext("Main menu", locale="uk") == "Меню"
     # An older copy put back (a checkout, `cp -p`, an unpacked archive): its mtime is in the past.
     old = po.stat().st_mtime_ns - 3600 * 10**9
     write_catalog(tmp_path, "uk", {"Main menu": "Головне меню"})
     os.utime(po, ns=(old, old))
     assert compile_catalogs(tmp_path) == [po]
-    assert make_i18n(tmp_path).gettext("Main menu", locale="uk") == "Головне меню"
+    assert (
+        make_i18n(tmp_path, offer_incomplete=True).gettext("Main menu", locale="uk")
+        == "Головне меню"
+    )
     assert not list(tmp_path.rglob(".*.mo.*"))  # no half-written files left behind
+
+
+@pytest.fixture
+def with_kazakh(tmp_path):  # type: ignore[no-untyped-def]
+    """The real catalogs, and Kazakh just added with `locales add kk`: every text still empty."""
+    locales = tmp_path / "locales"
+    shutil.copytree(LOCALES_DIR, locales, ignore=shutil.ignore_patterns("*.mo", "*.check"))
+    added = subprocess.run(
+        [sys.executable, "-m", "bot", "locales", "--locales", str(locales), "add", "kk"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert added.returncode == 0, added.stderr
+    return locales
+
+
+async def test_a_partial_catalog_does_not_reach_readers(with_kazakh, contacts, bot) -> None:  # type: ignore[no-untyped-def]
+    assert "kk" in held_back(with_kazakh) and "untranslated" in held_back(with_kazakh)["kk"]
+    i18n = make_i18n(with_kazakh)
+    assert "kk" not in i18n.available_locales and "uk" in i18n.available_locales
+    dispatcher = build_dispatcher(contacts=contacts, i18n=i18n, throttle=Throttle(enabled=False))
+    reader = OfflineReader(dispatcher, bot, language_code="kk")
+    [first] = await reader.send("/start")
+    assert first.params["text"] == greeting(PRESENT["ru"])  # Russian, not English
+    [menu] = await reader.send("/language")
+    offered = [
+        b["callback_data"] for row in menu.params["reply_markup"]["inline_keyboard"] for b in row
+    ]
+    assert not any(data.endswith(":kk") for data in offered) and any(
+        d.endswith(":uk") for d in offered
+    )
+    assert "kk" not in commands.telegram_languages(i18n)  # no commands published in Kazakh
+
+
+def test_a_catalog_is_offered_once_complete_and_the_verdict_is_kept(with_kazakh) -> None:  # type: ignore[no-untyped-def]
+    kk = with_kazakh / "kk" / "LC_MESSAGES" / "messages.po"
+    english = (with_kazakh / "en" / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
+    kk.write_text(english.replace("Language: en\\n", "Language: kk\\n"), encoding="utf-8")
+    assert held_back(with_kazakh) == {}  # complete and sound (kk has English's plural rule)
+    assert "kk" in make_i18n(with_kazakh).available_locales
+    # The check runs when a catalog or the template changes, not at every start.
+    checked = kk.with_name("messages.check").stat().st_mtime_ns
+    held_back(with_kazakh)
+    assert kk.with_name("messages.check").stat().st_mtime_ns == checked

@@ -7,6 +7,7 @@ skipped elsewhere.
 from __future__ import annotations
 
 import asyncio
+import logging
 import shutil
 import socket
 import subprocess
@@ -42,43 +43,65 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+class RedisServer:
+    """A real redis-server on a free port, which a test may stop and start again."""
+
+    def __init__(self, binary: str, directory: Path) -> None:
+        self.binary, self.directory, self.port = binary, directory, _free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [
+                self.binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.directory),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.1).close()
+                return
+            except OSError:
+                if self.process.poll() is not None:
+                    pytest.skip("redis-server did not start")
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(5)
+            self.process = None
+
+
 @pytest.fixture
-def redis_url(tmp_path: Path) -> Iterator[str]:
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
     pytest.importorskip("redis")
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.skip("redis-server is not installed")
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            str(tmp_path),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = RedisServer(binary, tmp_path)
+    server.start()
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
-                break
-            except OSError:
-                if server.poll() is not None:
-                    pytest.skip("redis-server did not start")
-                time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
+        yield server
     finally:
-        server.terminate()
-        server.wait(5)
+        server.stop()
+
+
+@pytest.fixture
+def redis_url(redis_server: RedisServer) -> str:
+    return redis_server.url
 
 
 @pytest.fixture
@@ -133,3 +156,38 @@ async def test_two_instances_share_a_reader_and_every_key_expires(
             await dispatcher.storage.close()
             await bot.session.close()
         await asyncio.sleep(0)
+
+
+async def test_redis_lost_while_running_is_logged_once_and_readers_still_get_answers(
+    redis_server: RedisServer, contacts, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    caplog.set_level(logging.WARNING)
+    storage = redis_storage(redis_server.url, 3600)
+    session = OfflineSession()
+    bot = build_bot(TOKEN, session=session)
+    dispatcher = build_dispatcher(
+        contacts=contacts, storage=storage, throttle=Throttle(enabled=False)
+    )
+    reader = OfflineReader(dispatcher, bot, language_code="uk")
+    try:
+        await reader.send("/start")
+        await reader.press(ChooseRole(role=Role.SOLDIER).pack())
+        redis_server.stop()  # Redis goes away
+        for command in ("/menu", "/help", "/menu"):
+            replies = await reader.send(command)
+            assert [r.method for r in replies] == ["sendMessage"] and replies[0].ok  # not silence
+        outage = [r for r in caplog.records if "Redis is unreachable" in r.getMessage()]
+        assert len(outage) == 1  # once per outage, not once per update
+        redis_server.start()  # and comes back
+        storage.outage.next_try = 0  # rather than wait for the next probe
+        await reader.send("/start")
+        assert any("Redis is reachable again" in r.getMessage() for r in caplog.records)
+        state = dispatcher.fsm.get_context(
+            bot, chat_id=reader.chat["id"], user_id=reader.user["id"]
+        )
+        assert await state.get_state() is not None  # written to Redis again
+        assert "ERROR" not in [r.levelname for r in caplog.records if r.name == "bot.errors"]
+        assert str(reader.user["id"]) not in caplog.text  # the outage's lines name no reader
+    finally:
+        await dispatcher.storage.close()
+        await bot.session.close()

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import tracemalloc
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -17,7 +19,7 @@ from bot.callbacks import ChooseRole, Nav, Role
 from bot.fsm_storage import TTLMemoryStorage
 from bot.middlewares import RetryRequests, Throttle
 from bot.outgoing import SendScheduler, SimulatedClock
-from bot.screens import DELETABLE_FOR, MESSAGE_IDS_KEY
+from bot.screens import DELETABLE_FOR, MESSAGE_IDS_KEY, deletable_ids
 from fake_telegram import BOT_USER, OfflineReader, OfflineSession, updates
 from storage import Event
 from tests.conftest import TOKEN
@@ -121,7 +123,7 @@ async def test_state_and_data_expire_after_the_ttl() -> None:
 
 async def test_readers_who_never_come_back_are_swept_by_the_others() -> None:
     clock = Clock()
-    storage = TTLMemoryStorage(60, clock=clock, sweep_batch=64)
+    storage = TTLMemoryStorage(60, clock=clock)
     for user in range(1000):
         await storage.set_data(
             StorageKey(bot_id=1, chat_id=user, user_id=user), {"section": "home"}
@@ -129,11 +131,9 @@ async def test_readers_who_never_come_back_are_swept_by_the_others() -> None:
     assert storage.size() == 1000
     clock.now += 61
     other = StorageKey(bot_id=1, chat_id=-1, user_id=-1)
-    for _ in range(20):  # each call drops at most sweep_batch: no pause for anyone
-        await storage.set_state(other, "x")
+    await storage.set_state(other, "x")  # a write drops every expired record in front of it
     assert storage.size() == 1
-    storage.sweep()
-    assert storage.size() == 1
+    assert storage.sweep() == 0
 
 
 async def test_reading_creates_nothing_and_emptiness_is_not_kept() -> None:
@@ -475,6 +475,11 @@ async def test_telegram_errors_never_escape_and_logs_hold_no_user_data(
     for secret in ("987654321", "Secretname", "secret_user", "secret words"):
         assert secret not in logged
     assert "TelegramRetryAfter from sendMessage" in logged
+    # Where in the bot's own code it happened: the screen that sent, not the retrying middleware.
+    line = next(
+        r.getMessage() for r in caplog.records if "TelegramRetryAfter from" in r.getMessage()
+    )
+    assert "at bot/screens.py:" in line and "retry.py" not in line, line
 
 
 class Exploding:
@@ -498,3 +503,133 @@ async def test_a_bug_in_a_handler_is_logged_without_content_and_the_button_still
     assert [r.method for r in replies] == ["answerCallbackQuery"] and replies[0].ok
     assert "ValueError while answering a callback_query at bot/handlers/start.py" in caplog.text
     assert "555777" not in caplog.text and "leaked" not in caplog.text
+
+
+# -- one reader's updates, one at a time ----------------------------------------------------------
+async def test_a_message_arriving_while_erase_deletes_is_remembered_and_erased_later(
+    reader, session, dispatcher, bot
+) -> None:  # type: ignore[no-untyped-def]
+    user: OfflineReader = reader()
+    await user.send("/start")
+    await user.press(ChooseRole(role=Role.SOLDIER).pack())
+    deleting, go_on = asyncio.Event(), asyncio.Event()
+    real = session.make_request
+
+    async def slow_delete(bot, method, timeout=None):  # type: ignore[no-untyped-def]
+        if method.__api_method__ == "deleteMessages" and not go_on.is_set():
+            deleting.set()
+            await go_on.wait()  # Telegram is slow to delete; the reader writes meanwhile
+        return await real(bot, method, timeout)
+
+    session.make_request = slow_delete  # type: ignore[method-assign]
+    erase = asyncio.create_task(user.send("/erase"))
+    await deleting.wait()
+    meanwhile = asyncio.create_task(user.send("hello?"))
+    await asyncio.sleep(0.05)
+    go_on.set()
+    await erase
+    await meanwhile
+    chat = user.chat["id"]
+    # The message that came during /erase, and the bot's reply to it, are remembered now...
+    state = dispatcher.fsm.get_context(bot, chat_id=chat, user_id=chat)
+    remembered = set(deletable_ids(await state.get_data()))
+    left = {mid for (cid, mid) in session.telegram.messages if cid == chat}
+    assert left <= remembered, left - remembered
+    # ... so the next /erase leaves only its own note.
+    await user.send("/erase")
+    assert len([k for k in session.telegram.messages if k[0] == chat]) == 1
+
+
+async def test_erase_never_tries_messages_older_than_48_hours(
+    reader, session, dispatcher, bot
+) -> None:  # type: ignore[no-untyped-def]
+    user: OfflineReader = reader()
+    await user.send("/start")
+    state = dispatcher.fsm.get_context(bot, chat_id=user.chat["id"], user_id=user.user["id"])
+    now = int(time.time())
+    hour = 3600
+    data = await state.get_data()
+    data[MESSAGE_IDS_KEY] = [
+        [9_000_001, now - 96 * hour + 60],
+        [9_000_002, now - 49 * hour],
+        [9_000_003, now - 48 * hour - 5],
+        [9_000_004, now - 47 * hour],
+        [9_000_005, now - 2 * hour],
+        *data[MESSAGE_IDS_KEY],
+    ]
+    await state.set_data(data)
+    session.clear()
+    await user.send("/erase")
+    tried = {i for b in session.calls("deleteMessages") for i in b["message_ids"]}
+    assert {9_000_004, 9_000_005} <= tried  # younger than 48 hours: deleted
+    assert not {9_000_001, 9_000_002, 9_000_003} & tried  # Telegram no longer allows it
+
+
+async def test_a_send_that_timed_out_is_not_sent_twice_but_other_requests_are_retried(
+    caplog,
+) -> None:  # type: ignore[no-untyped-def]
+    slept: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+
+    session = OfflineSession()
+    bot = Bot(TOKEN, session=session)
+    session.middleware(RetryRequests(sleep=sleep))
+    real, tries = session.make_request, Counter()  # type: ignore[var-annotated]
+
+    async def timed_out_once(bot, method, timeout=None):  # type: ignore[no-untyped-def]
+        tries[method.__api_method__] += 1
+        if tries[method.__api_method__] == 1:
+            if method.__api_method__ == "sendMessage":
+                await real(bot, method, timeout)  # Telegram accepted it; no answer came back
+            try:
+                raise TimeoutError
+            except TimeoutError as error:
+                raise TelegramNetworkError(
+                    method=method, message="Request timeout error"
+                ) from error
+        return await real(bot, method, timeout)
+
+    session.make_request = timed_out_once  # type: ignore[method-assign]
+    with pytest.raises(TelegramNetworkError):
+        await bot.send_message(1, "hi")
+    assert tries["sendMessage"] == 1  # a second message nobody remembers would stay after /erase
+    sent = await bot.send_message(1, "menu")
+    await bot.edit_message_text("edited", chat_id=1, message_id=sent.message_id)
+    assert tries["editMessageText"] == 2  # the same edit twice changes nothing: retried
+
+
+async def test_a_send_that_could_not_connect_is_retried() -> None:
+    async def sleep(seconds: float) -> None:
+        return None
+
+    session = OfflineSession()
+    bot = Bot(TOKEN, session=session)
+    session.middleware(RetryRequests(sleep=sleep))
+    real, tries = session.make_request, [0]
+
+    async def refused_once(bot, method, timeout=None):  # type: ignore[no-untyped-def]
+        tries[0] += 1
+        if tries[0] == 1:  # never reached Telegram
+            raise TelegramNetworkError(method=method, message="ClientConnectorError: refused")
+        return await real(bot, method, timeout)
+
+    session.make_request = refused_once  # type: ignore[method-assign]
+    assert (await bot.send_message(1, "hi")).message_id
+    assert tries == [2]
+
+
+async def test_each_429_wait_is_logged_with_its_method_and_seconds(caplog) -> None:  # type: ignore[no-untyped-def]
+    caplog.set_level(logging.INFO)
+
+    async def sleep(seconds: float) -> None:
+        return None
+
+    session = OfflineSession()
+    bot = Bot(TOKEN, session=session)
+    session.middleware(RetryRequests(sleep=sleep))
+    fail(session, "sendMessage", 429, "Too Many Requests: retry after 3", times=2, retry_after=3)
+    await bot.send_message(1, "hi")
+    waits = [r.getMessage() for r in caplog.records if "429" in r.getMessage()]
+    assert len(waits) == 2 and all("sendMessage" in w and "3 s" in w for w in waits), waits

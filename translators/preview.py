@@ -16,7 +16,15 @@ from typing import TextIO
 
 from bot.app import build_bot, build_dispatcher
 from bot.config import ConfigError, Contacts, load_contacts
-from bot.languages import DEFAULT_LOCALE, LOCALES_DIR, available, make_i18n, match, native_name
+from bot.languages import (
+    DEFAULT_LOCALE,
+    LOCALES_DIR,
+    available,
+    held_back,
+    make_i18n,
+    match,
+    native_name,
+)
 from bot.middlewares import Throttle
 from bot.outgoing import SendScheduler, SimulatedClock
 from fake_telegram import OfflineReader, OfflineSession, terminal
@@ -62,7 +70,8 @@ def main(args: argparse.Namespace) -> int:
 
 
 async def converse(lang: str, contacts: Contacts, lines: TextIO, out: TextIO) -> int:
-    i18n = make_i18n()
+    # A translator previews a catalog while it is still incomplete; readers would get Russian.
+    i18n = make_i18n(offer_incomplete=True)
     # No Telegram to flood here: the send queue's waits pass in simulated time.
     bot = build_bot(
         TOKEN, session=OfflineSession(), scheduler=SendScheduler(clock=SimulatedClock())
@@ -72,6 +81,12 @@ async def converse(lang: str, contacts: Contacts, lines: TextIO, out: TextIO) ->
     found = match(lang, available(i18n))
     if found:
         print(f"Reader's language: {native_name(found)} ({found}).", file=out)
+        if why := held_back().get(found):
+            print(
+                f"Not yet offered to readers ({why}; see `locales check {found}`): "
+                "they get Russian until it is complete.",
+                file=out,
+            )
     else:
         print(
             f"No catalog for {lang!r}: the bot answers in Russian, as it would on Telegram.",

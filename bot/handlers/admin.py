@@ -113,7 +113,8 @@ class StatsView:
     def line(self, name: str, readers: int, events: dict[str, int]) -> str:
         parts = [f"{self.labels['readers']} <b>{self.number(readers)}</b>"]
         parts += [
-            f"{self.labels[event.value]} {self.number(events[event.value])}"
+            # An event without a label (added to the code, its label forgotten) shows its name.
+            f"{self.labels.get(event.value, event.value)} {self.number(events[event.value])}"
             for event in Event
             if events.get(event.value)
         ]
@@ -170,6 +171,14 @@ def render(periods: list[tuple[str, Totals]], today: date, locale: Locale) -> st
         f"<b>{escape(title)}</b> · UTC · {escape(view.day(today))}",
         "<i>"
         + escape(_("Readers are distinct per day and language; over several days they are summed."))
+        + " "
+        + escape(
+            _(
+                "After a restart of the bot, a reader already counted that day is counted again: "
+                "the key that tells readers apart lives in memory only, so nothing that could "
+                "identify one reaches disk."
+            )
+        )
         + "</i>",
     ]
     month = periods[2][1] if len(periods) > 2 else periods[-1][1]

@@ -8,8 +8,6 @@ post, already removed) is ignored: leaving matters more than the line.
 from __future__ import annotations
 
 import contextlib
-import time
-from collections import OrderedDict
 
 from aiogram import Bot, F, Router
 from aiogram.enums import ChatMemberStatus, ChatType
@@ -17,6 +15,7 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.fsm.context import FSMContext
 from aiogram.types import ChatMemberUpdated, Message
 from aiogram.utils.i18n import gettext as _
+from cachetools import TTLCache
 
 GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
 PRESENT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.RESTRICTED)
@@ -35,19 +34,13 @@ class _RecentlyLeft:
     way from a chat the bot is leaving must not repeat it."""
 
     def __init__(self, ttl: float = 300.0, size: int = 1000) -> None:
-        self.ttl, self.size = ttl, size
-        self._chats: OrderedDict[int, float] = OrderedDict()
+        self._chats: TTLCache[int, bool] = TTLCache(size, ttl)
 
     def add(self, chat_id: int) -> bool:
         """Note the chat; False if it was noted already (and still fresh)."""
-        now = time.monotonic()
-        while self._chats and (
-            len(self._chats) >= self.size or next(iter(self._chats.values())) < now - self.ttl
-        ):
-            self._chats.popitem(last=False)
         if chat_id in self._chats:
             return False
-        self._chats[chat_id] = now
+        self._chats[chat_id] = True
         return True
 
 

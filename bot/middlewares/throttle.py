@@ -6,15 +6,15 @@ is counted; a button pressed too fast is still answered (the phone stops its spi
 work. Other readers have their own buckets and are not slowed.
 
 Memory stays bounded: a bucket left alone for `burst / rate` seconds is full again, which is the
-same as having none, so it is dropped; buckets sit in last-use order, so dropping is O(1) a call.
-`max_readers` caps the table even under a flood from many accounts (the least recent go first).
+same as having none, so it expires (the same `cachetools.TTLCache` as the readers' state, with the
+same clock). `max_readers` caps the table even under a flood from many accounts (the least recent go
+first).
 """
 
 from __future__ import annotations
 
 import contextlib
 import time
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +22,7 @@ from aiogram import BaseMiddleware
 from aiogram.dispatcher.event.bases import NextMiddlewareType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, TelegramObject, User
+from cachetools import Cache, TTLCache
 
 Next = NextMiddlewareType[TelegramObject]  # the handler (or next middleware) an update goes on to
 
@@ -46,26 +47,21 @@ class Throttle(BaseMiddleware):
         self.enabled = enabled  # off in tests that play a whole conversation in a millisecond
         self.rate, self.burst, self.max_readers, self.clock = rate, burst, max_readers, clock
         self.refill_time = burst / rate  # an idle bucket is full again after this long
-        self._buckets: OrderedDict[int, _Bucket] = OrderedDict()
+        self._buckets: TTLCache[int, _Bucket] = TTLCache(max_readers, self.refill_time, timer=clock)
         self.dropped = 0  # how many updates were dropped, for tests and benchmarks
 
     def size(self) -> int:  # not __len__: an empty table must not be falsy (`throttle or ...`)
-        return len(self._buckets)
+        return Cache.__len__(self._buckets)  # held in memory, not yet swept included
 
     def allow(self, user_id: int) -> bool:
-        now, buckets = self.clock(), self._buckets
-        while buckets:  # forget buckets that have refilled: they are as good as new
-            oldest = next(iter(buckets.values()))
-            if now - oldest.stamp < self.refill_time and len(buckets) < self.max_readers:
-                break
-            buckets.popitem(last=False)
-        bucket = buckets.get(user_id)
+        now = self.clock()
+        bucket = self._buckets.get(user_id)
         if bucket is None:
-            bucket = buckets[user_id] = _Bucket(float(self.burst), now)
+            bucket = _Bucket(float(self.burst), now)
         else:
             bucket.tokens = min(float(self.burst), bucket.tokens + (now - bucket.stamp) * self.rate)
             bucket.stamp = now
-            buckets.move_to_end(user_id)
+        self._buckets[user_id] = bucket  # expires once refilled; drops whatever has refilled
         if bucket.tokens >= 1.0:
             bucket.tokens -= 1.0
             return True

@@ -36,18 +36,19 @@ from fake_telegram.http import ServerThread
 # The readers below keep under it (with a margin), so every action of theirs must be answered.
 BURST, RATE, MARGIN = 5, 1.0, 0.6
 
+# Test values (the .test domain is reserved for tests): the bot refuses the example's own.
 CONTACTS = """\
 hotline = ["+380 800 000 001"]
-website = "https://example.org/official"
-telegram_bot = "official_example_bot"
-telegram_channel = "official_example_channel"
-find_url = "https://example.org/find"
-icrc_url = "https://example.org/icrc"
+website = "https://program.test/official"
+telegram_bot = "official_program_bot"
+telegram_channel = "official_program_channel"
+find_url = "https://program.test/find"
+icrc_url = "https://program.test/icrc"
 icrc_phone = "+380 44 000 0002"
 
 [[messengers]]
 name = "Signal"
-url = "https://example.org/signal"
+url = "https://program.test/signal"
 """
 
 # Personal data the readers give away; none of it may reach a file or the bot's output.
