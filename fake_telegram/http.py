@@ -24,8 +24,8 @@ from fake_telegram.model import ApiError, Call, Telegram, bad
 # What clients send JSON-encoded in a form, and what comes as a number or a flag (the fields of
 # the methods the model answers).
 _JSON = frozenset({"reply_markup", "commands", "message_ids", "allowed_updates", "scope"})
-_INT = frozenset({"chat_id", "message_id", "offset", "limit", "timeout"})
-_BOOL = frozenset({"protect_content", "show_alert", "disable_notification"})
+_INT = frozenset({"chat_id", "message_id", "offset", "limit", "timeout", "max_connections"})
+_BOOL = frozenset({"protect_content", "show_alert", "disable_notification", "drop_pending_updates"})
 
 
 class Server:
