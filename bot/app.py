@@ -32,7 +32,7 @@ from bot.fsm_storage import ReaderIsolation, TTLMemoryStorage
 from bot.handlers import get_routers, groups
 from bot.languages import LanguageMiddleware, catalog_paths, make_i18n
 from bot.middlewares import RememberIncoming, RetryRequests, Throttle
-from bot.outgoing import DRAIN_SECONDS, AnswerFirst, QueueGate, SendScheduler
+from bot.outgoing import DRAIN_SECONDS, AnswerFirst, Door, SendScheduler, Stop
 from storage import Counter, NullCounter
 
 # Every message is HTML and protected: it cannot be forwarded or saved from the chat.
@@ -160,18 +160,16 @@ def build_dispatcher(
         # Read once here, not per update: which catalogs are machine drafts (bot/review.py).
         drafts=review.drafts(catalog_paths(i18n.path)),
     )
-    # Before anything else: the reader's message ids for /erase, then flood control, which drops
-    # before any handler runs (so a flood is not counted) but answers every button; then the
-    # send queue's bound.
-    dispatcher.message.outer_middleware(RememberIncoming())
+    # Before the reader's lock (aiogram's FSM middleware runs a reader's updates one at a time):
+    # flood control, the send queue's bound, and a button's answer that would otherwise wait.
     throttle = Throttle() if throttle is None else throttle
-    dispatcher.message.outer_middleware(throttle)
-    dispatcher.callback_query.outer_middleware(throttle)
-    # Past BOT_SEND_QUEUE a new update is not run (its reply could not be sent); a button is
-    # still answered. Counted by the send queue (bot/outgoing).
-    gate = QueueGate()
-    dispatcher.message.outer_middleware(gate)
-    dispatcher.callback_query.outer_middleware(gate)
+    dispatcher.update.outer_middleware.unregister(dispatcher.fsm)
+    dispatcher.update.outer_middleware(Door(throttle))
+    dispatcher.update.outer_middleware(dispatcher.fsm)
+    # Inside it, before anything else: the reader's message ids for /erase (a flood's too), then
+    # what the door refused stops there, before any handler runs (so a flood is not counted).
+    dispatcher.message.outer_middleware(RememberIncoming())
+    dispatcher.message.outer_middleware(Stop())
     LanguageMiddleware(i18n).setup(dispatcher)
     AudienceMiddleware().setup(dispatcher)  # after the language: it depends on it
     # Every button is answered, and before its handler's messages wait in the send queue.

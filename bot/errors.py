@@ -23,8 +23,12 @@ log = logging.getLogger("bot.errors")
 
 _ROOT = Path(__file__).resolve().parent.parent
 _OURS = (str(_ROOT / "bot"), str(_ROOT / "storage"))
-# The request path: every failed request passes through it, so it says nothing about where.
-_PLUMBING = (str(_ROOT / "bot" / "middlewares" / "retry.py"),)
+# The request path (the retries and the send queue, both session middlewares): every failed
+# request passes through it, so it says nothing about where.
+_PLUMBING = (
+    str(_ROOT / "bot" / "middlewares" / "retry.py"),
+    str(_ROOT / "bot" / "outgoing" / "scheduler.py"),
+)
 
 
 def api_method(error: BaseException) -> str:

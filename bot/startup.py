@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware, NextRequestMiddlewareType
 from aiogram.exceptions import (
+    ClientDecodeError,
     TelegramAPIError,
     TelegramConflictError,
     TelegramNetworkError,
@@ -83,6 +84,11 @@ async def connect(bot: Bot, *, sleep: Callable[[float], Any] = asyncio.sleep) ->
                 tries,
             )
             wait = min(wait * 2, MAX_WAIT)
+        except ClientDecodeError:
+            raise StartupError(
+                "BOT_API_URL does not answer as the Telegram Bot API does (not JSON): "
+                "check BOT_API_URL, or unset it to reach api.telegram.org; and BOT_TOKEN"
+            ) from None
         except TelegramAPIError as error:
             raise StartupError(
                 f"Telegram refused getMe ({type(error).__name__}: {scrub_token(error.message)})"

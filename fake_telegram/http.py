@@ -24,8 +24,8 @@ from fake_telegram.model import ApiError, Call, Telegram, bad
 # What clients send JSON-encoded in a form, and what comes as a number or a flag (the fields of
 # the methods the model answers).
 _JSON = frozenset({"reply_markup", "commands", "message_ids", "allowed_updates", "scope"})
-_INT = frozenset({"chat_id", "message_id", "offset", "limit", "timeout"})
-_BOOL = frozenset({"protect_content", "show_alert", "disable_notification"})
+_INT = frozenset({"chat_id", "message_id", "offset", "limit", "timeout", "max_connections"})
+_BOOL = frozenset({"protect_content", "show_alert", "disable_notification", "drop_pending_updates"})
 
 
 class Server:
@@ -37,6 +37,7 @@ class Server:
     async def start(self) -> Telegram:
         app = web.Application()
         app.router.add_route("*", "/bot{token}/{method}", self._handle)
+        app.router.add_route("*", "/{anything:.*}", _not_found)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         await web.TCPSite(self._runner, self.host, self.port).start()
@@ -73,6 +74,12 @@ class Server:
             return web.Response(status=500)
         status, body = answered
         return web.json_response(body, status=status)
+
+
+async def _not_found(request: web.Request) -> web.StreamResponse:
+    """Any other path, answered as api.telegram.org answers it: in JSON, 404."""
+    error = ApiError(404, "Not Found")
+    return web.json_response(error.body(), status=error.status)
 
 
 class ServerThread:

@@ -48,6 +48,15 @@ POLL_CONFLICT = (
     "Conflict: terminated by other getUpdates request; make sure that only one bot instance is"
     " running"
 )
+WEBHOOK_CONFLICT = (
+    "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the"
+    " webhook first"
+)
+POLL_ENDED_BY_WEBHOOK = "Conflict: terminated by setWebhook request"
+# api.telegram.org delivers to these ports only (a self-hosted server in --local mode to any).
+WEBHOOK_PORTS = frozenset({80, 88, 443, 8443})
+MAX_SECRET_TOKEN = 256
+_SECRET_TOKEN = re.compile(r"[A-Za-z0-9_-]*")
 _COMMAND = re.compile(r"[a-z0-9_]{1,32}")
 _LANGUAGE_CODE = re.compile(r"[a-z]{2}")
 _TAG = re.compile(r"<[^>]*>")
@@ -157,6 +166,26 @@ class _Source:
     key: tuple[Any, ...]  # equal for content Telegram sees as equal ("message is not modified")
 
 
+@dataclass(frozen=True, slots=True)
+class Webhook:
+    """Where Telegram is told to deliver updates (setWebhook). While one is set, getUpdates is
+    refused; the updates wait in the same queue, for the webhook (or for polling once it is
+    deleted). The model does not deliver them to the URL: it neither resolves nor connects to it."""
+
+    url: str
+    secret_token: str = ""
+    max_connections: int = 40
+    ip_address: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class _Described:
+    """A result that Telegram answers with a description beside it ("Webhook was set")."""
+
+    result: Any
+    description: str
+
+
 class Telegram:
     """The model. Thread-safe: an HTTP front door may serve it from another thread."""
 
@@ -186,6 +215,8 @@ class Telegram:
         self._update_ids = itertools.count(1)
         self._allowed: list[str] = []
         self._poll = 0  # the latest getUpdates: an older long poll then ends with 409
+        self.webhook: Webhook | None = None
+        self._next_set_webhook = -math.inf  # setWebhook with a URL: at most one a second
         self._wakers: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
         self._closing = False
 
@@ -230,9 +261,12 @@ class Telegram:
             return 404, ApiError(404, "Not Found: method not found").body()
         try:
             with self._lock:
-                return 200, {"ok": True, "result": handler(self, params)}
+                result = handler(self, params)
         except ApiError as error:
             return error.status, error.body()
+        if isinstance(result, _Described):
+            return 200, {"ok": True, "result": result.result, "description": result.description}
+        return 200, {"ok": True, "result": result}
 
     # -- what readers do --------------------------------------------------------------------------
     def receive(self, update: dict[str, Any]) -> dict[str, Any]:
@@ -622,11 +656,9 @@ class Telegram:
 
     def _get_updates(self, p: dict[str, Any]) -> list[dict[str, Any]]:
         """What getUpdates returns at once; a new poll confirms the offset and ends older ones."""
-        allowed = p.get("allowed_updates")
-        if allowed is not None:
-            if not isinstance(allowed, list):
-                raise bad("can't parse allowed_updates")
-            self._allowed = [str(a) for a in allowed]
+        if self.webhook is not None:
+            raise ApiError(409, WEBHOOK_CONFLICT)
+        self._allow(p.get("allowed_updates"))
         offset = p.get("offset")
         if isinstance(offset, int):
             keep = self._updates[offset:] if offset < 0 else None
@@ -641,6 +673,83 @@ class Telegram:
             if len(batch) >= limit:
                 break
         return batch
+
+    # Webhooks, as the Bot API server answers them (tdlib/telegram-bot-api, Client.cpp:
+    # process_set_webhook_query, do_set_webhook; WebhookActor.cpp for the ports and HTTPS).
+    def _set_webhook(self, p: dict[str, Any]) -> _Described:
+        url = str(p.get("url") or "")
+        if not url:  # an empty URL deletes the webhook, as deleteWebhook does
+            return self._delete_webhook(p)
+        drop = _flag(p.get("drop_pending_updates"))
+        now = self._clock() + self._offset
+        if now < self._next_set_webhook:
+            raise ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1})
+        self._next_set_webhook = now + 1
+        wanted = Webhook(
+            url,
+            str(p.get("secret_token") or ""),
+            min(max(int(p.get("max_connections") or 40), 1), 100),
+            str(p.get("ip_address") or ""),
+        )
+        if wanted == self.webhook and not drop:
+            self._allow(p.get("allowed_updates"))
+            return _Described(True, "Webhook is already set")
+        # A new webhook ends a long poll, and replaces the old one at once: if the new one is
+        # then refused, there is none.
+        self.webhook = None
+        self._wake()
+        if drop:
+            self._updates.clear()
+        self._check_webhook(wanted)
+        self.webhook = wanted
+        self._allow(p.get("allowed_updates"))
+        return _Described(True, "Webhook was set")
+
+    def _check_webhook(self, webhook: Webhook) -> None:
+        url = urlsplit(webhook.url if "://" in webhook.url else f"https://{webhook.url}")
+        try:
+            port = url.port
+        except ValueError:
+            port = -1
+        if url.scheme.lower() not in ("http", "https") or not url.hostname or port == -1:
+            raise bad("invalid webhook URL specified")
+        if len(webhook.secret_token) > MAX_SECRET_TOKEN:
+            raise bad("secret token is too long")
+        if not _SECRET_TOKEN.fullmatch(webhook.secret_token):
+            raise bad("secret token contains unallowed characters")
+        if url.scheme.lower() != "https":
+            raise bad("bad webhook: An HTTPS URL must be provided for webhook")
+        if (port or 443) not in WEBHOOK_PORTS:
+            raise bad("bad webhook: Webhook can be set up only on ports 80, 88, 443 or 8443")
+
+    def _delete_webhook(self, p: dict[str, Any]) -> _Described:
+        if _flag(p.get("drop_pending_updates")):
+            self._updates.clear()
+        had, self.webhook = self.webhook, None
+        return _Described(True, "Webhook was deleted" if had else "Webhook is already deleted")
+
+    def _get_webhook_info(self, p: dict[str, Any]) -> dict[str, Any]:
+        info: dict[str, Any] = {
+            "url": self.webhook.url if self.webhook else "",
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
+        if self.webhook is not None:
+            info["max_connections"] = self.webhook.max_connections
+            if self.webhook.ip_address:
+                info["ip_address"] = self.webhook.ip_address
+        if self._allowed:
+            info["allowed_updates"] = list(self._allowed)
+        return info
+
+    def _allow(self, allowed: Any) -> None:
+        """allowed_updates, one setting for getUpdates and the webhook: absent keeps it, an empty
+        list restores the default (every kind but a few, `_NOT_BY_DEFAULT`)."""
+        if allowed is None:
+            return
+        if not isinstance(allowed, list):
+            raise bad("can't parse allowed_updates")
+        self._allowed = [str(a) for a in allowed]
 
     async def _long_poll(self, p: dict[str, Any]) -> tuple[int, dict[str, Any]]:
         status, body = self.call("getUpdates", p)
@@ -659,6 +768,8 @@ class Telegram:
             while True:
                 event.clear()
                 with self._lock:
+                    if self.webhook is not None:
+                        return 409, ApiError(409, POLL_ENDED_BY_WEBHOOK).body()
                     if poll != self._poll:
                         return 409, ApiError(409, POLL_CONFLICT).body()
                     batch = self._get_updates({"limit": p.get("limit")})
@@ -689,6 +800,9 @@ class Telegram:
         "deletemessages": _delete_messages,
         "leavechat": _leave_chat,
         "setmycommands": _set_my_commands,
+        "setwebhook": _set_webhook,
+        "deletewebhook": _delete_webhook,
+        "getwebhookinfo": _get_webhook_info,
         "setmydescription": lambda self, p: self._set_description(
             "description", telegram_html.MAX_DESCRIPTION, p
         ),
@@ -696,6 +810,11 @@ class Telegram:
             "short_description", telegram_html.MAX_SHORT_DESCRIPTION, p
         ),
     }
+
+
+def _flag(value: Any) -> bool:
+    """A Boolean parameter as the Bot API reads it: true, or the strings "true", "yes", "1"."""
+    return value is True or str(value).lower() in ("true", "yes", "1")
 
 
 def _language(p: dict[str, Any]) -> str:

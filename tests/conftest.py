@@ -11,7 +11,7 @@ from aiogram import Bot, Dispatcher
 from bot.app import build_bot, build_dispatcher, close_bot
 from bot.config import Contacts, load_contacts
 from bot.middlewares import Throttle
-from bot.outgoing import SendScheduler, SimulatedClock
+from bot.outgoing import Door, SendScheduler, SimulatedClock
 from fake_telegram import OfflineReader, OfflineSession
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,3 +52,9 @@ def reader(dispatcher: Dispatcher, bot: Bot):  # type: ignore[no-untyped-def]
         return OfflineReader(dispatcher, bot, **user)  # type: ignore[arg-type]
 
     return make
+
+
+def door(dispatcher: Dispatcher) -> Door:
+    """The dispatcher's `Door` (bot/outgoing/updates.py), for what it counted."""
+    [found] = [m for m in dispatcher.update.outer_middleware if isinstance(m, Door)]
+    return found

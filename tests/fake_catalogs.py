@@ -62,7 +62,8 @@ def greeting(po: Path, audience: object = None) -> str:
     one the catalog's language points to), with the draft line above it if it is a draft."""
     from bot import review
     from bot.content.audiences import NOTES, for_language
-    from bot.handlers.start import DRAFT_NOTE, GREETING
+    from bot.handlers.start import GREETING
+    from bot.review import DRAFT_NOTE
 
     audience = audience or for_language(po.parent.parent.name)
     text = translation(po, GREETING).format(audience=translation(po, NOTES[audience]))

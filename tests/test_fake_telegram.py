@@ -330,6 +330,97 @@ async def test_a_second_long_poll_ends_the_first(served: Telegram, polling: Bot)
     assert await second == []
 
 
+# -- webhooks: set, seen, deleted; polling refused meanwhile ---------------------------------------
+HOOK = "https://bot.example.org/hook"
+
+
+async def test_a_webhook_and_polling_exclude_each_other(api: Telegram, tg: Bot) -> None:
+    info = await tg.get_webhook_info()
+    assert (info.url, info.pending_update_count, info.has_custom_certificate) == ("", 0, False)
+    api.push(message(ALICE, "/start"))
+    assert await tg.set_webhook(HOOK, secret_token="s3cret_-A")
+    info = await tg.get_webhook_info()
+    assert (info.url, info.pending_update_count, info.max_connections) == (HOOK, 1, 40)
+    assert api.webhook is not None and api.webhook.secret_token == "s3cret_-A"
+    with pytest.raises(TelegramConflictError, match="can't use getUpdates method while webhook"):
+        await tg.get_updates(timeout=0)
+    api.push(message(ALICE, "anyone there?"))  # waits for the webhook, which the model keeps
+    assert await tg.delete_webhook()  # keeping what is pending
+    assert [u.message.text for u in await tg.get_updates(timeout=0)] == ["/start", "anyone there?"]
+    assert (await tg.get_webhook_info()).url == ""
+    assert await tg.delete_webhook()  # again: nothing to delete, still True
+
+
+async def test_webhook_answers_say_what_they_did(api: Telegram, tg: Bot) -> None:
+    async def described(method: str) -> str | None:
+        return api.calls_to(method)[-1].description
+
+    await tg.set_webhook(HOOK)
+    assert await described("setWebhook") == "Webhook was set"
+    api.advance_time(1)
+    await tg.set_webhook(HOOK)
+    assert await described("setWebhook") == "Webhook is already set"
+    await tg.delete_webhook()
+    assert await described("deleteWebhook") == "Webhook was deleted"
+    await tg.delete_webhook()
+    assert await described("deleteWebhook") == "Webhook is already deleted"
+
+
+async def test_dropping_pending_updates_and_an_empty_url(api: Telegram, tg: Bot) -> None:
+    api.push(message(ALICE, "one"))
+    await tg.set_webhook(HOOK, drop_pending_updates=True, max_connections=500)
+    info = await tg.get_webhook_info()
+    assert info.pending_update_count == 0 and info.max_connections == 100  # at most 100
+    api.push(message(ALICE, "two"))
+    api.advance_time(1)
+    assert await tg.set_webhook("")  # an empty URL deletes the webhook, as deleteWebhook does
+    assert [u.message.text for u in await tg.get_updates(timeout=0)] == ["two"]
+    api.push(message(ALICE, "three"))
+    await tg.delete_webhook(drop_pending_updates=True)
+    assert await tg.get_updates(timeout=0) == []
+
+
+@pytest.mark.parametrize(
+    ("url", "secret", "refusal"),
+    [
+        ("http://bot.example.org/hook", None, "bad webhook: An HTTPS URL must be provided"),
+        ("https://bot.example.org:8080/hook", None, "only on ports 80, 88, 443 or 8443"),
+        ("ftp://bot.example.org/hook", None, "invalid webhook URL specified"),
+        ("https:///hook", None, "invalid webhook URL specified"),
+        (HOOK, "not a secret!", "secret token contains unallowed characters"),
+        (HOOK, "x" * 257, "secret token is too long"),
+    ],
+)
+async def test_a_webhook_telegram_cannot_use_is_refused(
+    api: Telegram, tg: Bot, url: str, secret: str | None, refusal: str
+) -> None:
+    await tg.set_webhook("https://bot.example.org:8443/old")
+    api.advance_time(1)
+    with pytest.raises(TelegramBadRequest, match=refusal):
+        await tg.set_webhook(url, secret_token=secret)
+    # The old webhook was replaced before the new one was refused: none is left.
+    assert (await tg.get_webhook_info()).url == ""
+    assert await tg.get_updates(timeout=0) == []
+
+
+async def test_a_webhook_may_be_set_once_a_second(api: Telegram, tg: Bot) -> None:
+    await tg.set_webhook(HOOK)
+    with pytest.raises(TelegramRetryAfter) as refused:
+        await tg.set_webhook(HOOK + "2")
+    assert refused.value.retry_after == 1
+    assert await tg.delete_webhook()  # deleting is not limited
+    api.advance_time(1)
+    assert await tg.set_webhook(HOOK + "2")
+
+
+async def test_setting_a_webhook_ends_a_long_poll(served: Telegram, polling: Bot) -> None:
+    poll = asyncio.create_task(polling.get_updates(timeout=5, request_timeout=10))
+    await asyncio.sleep(0.2)  # the poll is waiting
+    await polling.set_webhook(HOOK)
+    with pytest.raises(TelegramConflictError, match="terminated by setWebhook request"):
+        await poll
+
+
 async def test_allowed_updates(api: Telegram, tg: Bot) -> None:
     api.push(message(ALICE, "hi"))
     api.push(my_chat_member(ALICE))

@@ -6,6 +6,7 @@ import os
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from aiogram import Bot
@@ -270,9 +271,16 @@ def test_a_stale_mo_is_compiled_again_even_when_the_po_looks_older(tmp_path) -> 
 
 @pytest.fixture
 def with_kazakh(tmp_path):  # type: ignore[no-untyped-def]
-    """The real catalogs, and Kazakh just added with `locales add kk`: every text still empty."""
+    """The real catalogs, and Kazakh just added with `locales add kk`: every text still empty.
+    (locales/kk, the real Kazakh catalog, is left out of the copy: it is added anew.)"""
     locales = tmp_path / "locales"
-    shutil.copytree(LOCALES_DIR, locales, ignore=shutil.ignore_patterns("*.mo", "*.check"))
+    compiled = shutil.ignore_patterns("*.mo", "*.check")
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        kazakh = {"kk"} if Path(folder) == LOCALES_DIR else set()
+        return kazakh | compiled(folder, names)
+
+    shutil.copytree(LOCALES_DIR, locales, ignore=ignore)
     added = subprocess.run(
         [sys.executable, "-m", "bot", "locales", "--locales", str(locales), "add", "kk"],
         capture_output=True,
@@ -305,7 +313,7 @@ def test_a_catalog_is_offered_once_complete_and_the_verdict_is_kept(with_kazakh)
     kk = with_kazakh / "kk" / "LC_MESSAGES" / "messages.po"
     english = (with_kazakh / "en" / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
     kk.write_text(english.replace("Language: en\\n", "Language: kk\\n"), encoding="utf-8")
-    assert held_back(with_kazakh) == {}  # complete and sound (kk has English's plural rule)
+    assert "kk" not in held_back(with_kazakh)  # complete and sound (kk has English's plural rule)
     assert "kk" in make_i18n(with_kazakh).available_locales
     # The check runs when a catalog or the template changes, not at every start.
     checked = kk.with_name("messages.check").stat().st_mtime_ns

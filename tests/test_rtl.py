@@ -273,7 +273,7 @@ def test_a_changed_number_or_another_kind_of_digits_is_caught(tmp_path: Path) ->
 async def test_the_draft_line_above_the_first_screen_is_held_to_it_too(
     tmp_path: Path, contacts: Contacts, bot: Bot
 ) -> None:
-    from bot.handlers.start import DRAFT_NOTE
+    from bot.review import DRAFT_NOTE
 
     fabricated(tmp_path, review="draft", **{DRAFT_NOTE: "Draft: " + DRAFT_NOTE})
     problems = screen_problems(await screens(_i18n(tmp_path), "ar", contacts, bot), "ar")

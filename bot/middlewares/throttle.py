@@ -1,4 +1,5 @@
-"""Flood control: a token bucket per reader, in memory, checked before anything else runs.
+"""Flood control: a token bucket per reader, in memory, checked before anything else runs (by
+`bot.outgoing.Door`, before the reader's updates wait for one another).
 
 A reader may send `burst` updates at once and then `rate` a second. What goes over is dropped
 before any filter or handler, so nothing is answered twice as often as Telegram allows and nothing
@@ -13,18 +14,10 @@ first).
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Callable
-from typing import Any
 
-from aiogram import BaseMiddleware
-from aiogram.dispatcher.event.bases import NextMiddlewareType
-from aiogram.exceptions import TelegramAPIError
-from aiogram.types import CallbackQuery, TelegramObject, User
 from cachetools import Cache, TTLCache
-
-Next = NextMiddlewareType[TelegramObject]  # the handler (or next middleware) an update goes on to
 
 
 class _Bucket:
@@ -34,7 +27,7 @@ class _Bucket:
         self.tokens, self.stamp = tokens, stamp
 
 
-class Throttle(BaseMiddleware):
+class Throttle:
     def __init__(
         self,
         *,
@@ -67,13 +60,9 @@ class Throttle(BaseMiddleware):
             return True
         return False
 
-    async def __call__(self, handler: Next, event: TelegramObject, data: dict[str, Any]) -> Any:
-        user: User | None = data.get("event_from_user")
-        if not self.enabled or user is None or self.allow(user.id):
-            return await handler(event, data)
+    def check(self, user_id: int) -> bool:
+        """Whether this reader's update may run (counted in `dropped` if not)."""
+        if not self.enabled or self.allow(user_id):
+            return True
         self.dropped += 1
-        if isinstance(event, CallbackQuery):
-            # Every callback query is answered, even a dropped one: otherwise the button spins.
-            with contextlib.suppress(TelegramAPIError):
-                await event.answer()
-        return None
+        return False

@@ -4,18 +4,19 @@ fast, `updates` how a full queue and a button's answer look from the dispatcher'
 
 from bot.outgoing.limits import GatedRate, LocalRate, MonotonicClock, SendRate, SimulatedClock
 from bot.outgoing.scheduler import DRAIN_SECONDS, NotSent, SendCounts, SendScheduler
-from bot.outgoing.updates import AnswerFirst, QueueGate
+from bot.outgoing.updates import AnswerFirst, Door, Stop
 
 __all__ = [
     "DRAIN_SECONDS",
     "AnswerFirst",
+    "Door",
     "GatedRate",
     "LocalRate",
     "MonotonicClock",
     "NotSent",
-    "QueueGate",
     "SendCounts",
     "SendRate",
     "SendScheduler",
     "SimulatedClock",
+    "Stop",
 ]

@@ -1,10 +1,11 @@
 """`python -m bot` as an operator meets it: a token Telegram rejects, Telegram out of reach, a 429
 at start-up, a webhook left on the token, SIGTERM while an update is being handled. Each against
-the local Bot API stand-in; each either goes live and says so, or stops with one line and exit 2.
+the fake Telegram served over HTTP (`fake_telegram.http`); each either goes live and says so, or stops with one line and exit 2.
 """
 
 from __future__ import annotations
 
+import http.server
 import json
 import os
 import signal
@@ -12,6 +13,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -19,7 +21,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e import bot_api_stub as api
+from fake_telegram import Telegram
+from fake_telegram import updates as api
+from fake_telegram.http import ServerThread
+from fake_telegram.model import DEFAULT_TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTACTS = 'hotline = ["+380 800 111 222"]\nwebsite = "https://program.test/"\n'
@@ -36,7 +41,7 @@ class Bot:
         self,
         tmp_path: Path,
         api_url: str,
-        token: str = api.DEFAULT_TOKEN,
+        token: str = DEFAULT_TOKEN,
         contacts: str = CONTACTS,
         **env: str,
     ) -> None:
@@ -88,9 +93,9 @@ class Bot:
 
 
 @pytest.fixture
-def stub() -> Iterator[api.StubServerThread]:
-    with api.StubServerThread() as server:
-        yield server
+def stub() -> Iterator[Telegram]:
+    with ServerThread() as telegram:
+        yield telegram
 
 
 def one_line_and_exit_2(bot: Bot, *expected: str) -> None:
@@ -112,6 +117,30 @@ def test_a_wrong_api_address_is_one_line_and_exit_2(stub, tmp_path: Path) -> Non
     one_line_and_exit_2(bot, "BOT_TOKEN", "404", "BOT_API_URL")
 
 
+def test_an_address_that_is_not_the_bot_api_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    """A proxy or web page answering HTML where the Bot API should be: named, not a traceback."""
+
+    class Page(http.server.BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = b"<html><body>It works!</body></html>"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), Page) as page:
+        threading.Thread(target=page.serve_forever, daemon=True).start()
+        try:
+            bot = Bot(tmp_path, f"http://127.0.0.1:{page.server_address[1]}")
+            one_line_and_exit_2(bot, "BOT_API_URL", "not JSON")
+        finally:
+            page.shutdown()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -124,7 +153,7 @@ def test_telegram_out_of_reach_at_start_is_waited_for(tmp_path: Path) -> None:
     try:
         bot.wait_for_log("trying again in 2 s")  # a line per try, with its wait, growing
         assert "trying again in 1 s" in bot.stderr and "Traceback" not in bot.stderr
-        with api.StubServerThread(port=port) as stub:  # Telegram comes back
+        with ServerThread(port=port) as stub:  # Telegram comes back
             stub.push(api.command(READER, "/help"))
             stub.wait_for_call("sendMessage", timeout=STARTING)
             assert bot.stop() == 0
@@ -159,14 +188,14 @@ def test_the_commands_are_published_once_telegram_allows(stub, tmp_path: Path) -
         stub.push(api.command(READER, "/help"))
         stub.wait_for_call("sendMessage", timeout=10)
         assert stub.commands() == []  # answered while the commands wait: polling did not wait
-        stub.wait_for(lambda: stub.short_description("uk"), timeout=15)
+        stub.wait_for(lambda: stub.description("uk", short=True), timeout=15)
         assert time.monotonic() - refused_at > 2  # retry_after honoured
         assert stub.commands()
     finally:
         assert bot.stop() == 0
 
 
-def _set_webhook(stub: api.StubServerThread) -> None:
+def _set_webhook(stub: Telegram) -> None:
     request = urllib.request.Request(
         f"{stub.url}/bot{stub.token}/setWebhook",
         data=json.dumps({"url": "https://old-deployment.test/hook"}).encode(),
@@ -245,7 +274,9 @@ def test_the_log_says_where_the_bot_runs_and_keeps_per_update_lines_for_debug(
         for part in (
             "contacts.toml",
             "counts.sqlite3",
-            "languages ru, en, ko, uk",
+            "languages ru, ",  # Russian first, then every catalog
+            ", en, ",
+            ", uk, ",
             "in memory",
             "polling",
         ):
