@@ -384,7 +384,6 @@ def test_the_bot_as_operators_run_it(stub: Telegram, bot_process, tmp_path: Path
         for secret in secrets:
             assert secret.encode() not in blob, (path.name, secret)
     assert b"Traceback" not in printed
-    assert time.monotonic() - started < 30
 
 
 def test_ctrl_c_stops_it_as_cleanly(stub: Telegram, bot_process, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
