@@ -311,7 +311,7 @@ async def test_long_poll_returns_a_pushed_update_promptly(served: Telegram, poll
     pusher = asyncio.create_task(push_later())
     found = await polling.get_updates(timeout=10, request_timeout=15)
     await pusher
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 5  # not the 10 s long poll
     assert len(found) == 1 and found[0].message.text == "/start"
     assert found[0].message.from_user.language_code == "uk"
     # Not confirmed yet: offered again; confirmed by the offset: gone.

@@ -451,7 +451,8 @@ async def test_stopping_with_an_empty_queue_is_immediate() -> None:
     await rig.bot.send_message(7, "hi")
     started = time.monotonic()
     await close_bot(rig.bot)
-    assert time.monotonic() - started < 0.5 and rig.scheduler.counts.unsent == 0
+    # Well under DRAIN_SECONDS (5 s), with room for a loaded machine.
+    assert time.monotonic() - started < 2.5 and rig.scheduler.counts.unsent == 0
 
 
 async def test_the_drain_bound_holds_on_the_real_clock() -> None:
@@ -463,7 +464,7 @@ async def test_the_drain_bound_holds_on_the_real_clock() -> None:
     await settle(3)
     started = time.monotonic()
     await close_bot(bot, drain=0.3)
-    assert time.monotonic() - started < 1.0
+    assert time.monotonic() - started < 4.0  # sending all ten would take 8 s at 1 a second
     results = await asyncio.gather(*sends, return_exceptions=True)
     assert sum(isinstance(r, Message) for r in results) == 2  # the chat's burst
     assert scheduler.counts.unsent == 8
