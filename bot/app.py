@@ -32,6 +32,7 @@ from bot.fsm_storage import ReaderIsolation, TTLMemoryStorage
 from bot.handlers import get_routers, groups
 from bot.languages import LanguageMiddleware, catalog_paths, make_i18n
 from bot.middlewares import RememberIncoming, RetryRequests, Throttle
+from bot.middlewares.throttle import FloodControl
 from bot.outgoing import DRAIN_SECONDS, AnswerFirst, Door, SendScheduler, Stop
 from storage import Counter, NullCounter
 
@@ -143,7 +144,7 @@ def build_dispatcher(
     settings: Settings | None = None,
     storage: BaseStorage | None = None,
     i18n: I18n | None = None,
-    throttle: Throttle | None = None,
+    throttle: FloodControl | None = None,
 ) -> Dispatcher:
     """A fresh Dispatcher with every router; shared objects travel as workflow data."""
     ttl = settings.state_ttl if settings else Settings.model_fields["state_ttl"].default

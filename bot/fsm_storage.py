@@ -212,6 +212,9 @@ class ReaderIsolation(SimpleEventIsolation):
 # -- Redis --------------------------------------------------------------------------------------
 PROBE_INTERVAL = 5.0  # during an outage, Redis is tried again at most this often
 REDIS_TIMEOUT = 2.0  # seconds to connect or to answer, before the call counts as failed
+# How long a reader's lock lives in Redis if its holder dies (aiogram's default): the other
+# instances wait at most this long for it. Never longer than BOT_STATE_TTL (at least 60 s).
+LOCK_TIMEOUT = 60.0
 
 
 class _Outage:
@@ -253,8 +256,15 @@ class RedisFallbackStorage(BaseStorage):
     """aiogram's RedisStorage, answering "nothing stored" while Redis is unreachable: the reader
     gets a fresh conversation, not silence. What is written meanwhile is not kept."""
 
-    def __init__(self, redis_storage: Any, *, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self,
+        redis_storage: Any,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        lock_timeout: float = LOCK_TIMEOUT,
+    ) -> None:
         self.redis_storage = redis_storage
+        self.lock_timeout = lock_timeout
         self.outage = _Outage(clock)
         self._errors = _redis_errors()
 
@@ -290,7 +300,8 @@ class RedisFallbackStorage(BaseStorage):
         await asyncio.wait_for(self.redis.ping(), REDIS_TIMEOUT * 2)
 
     def create_isolation(self) -> BaseEventIsolation:
-        return _RedisFallbackIsolation(self.redis_storage.create_isolation(), self.outage)
+        isolation = self.redis_storage.create_isolation(lock_kwargs={"timeout": self.lock_timeout})
+        return _RedisFallbackIsolation(isolation, self.outage)
 
     async def close(self) -> None:
         await self.redis_storage.close()
@@ -332,7 +343,7 @@ class _RedisFallbackIsolation(BaseEventIsolation):
             try:
                 await lock.__aexit__(None, None, None)
             except LockError:
-                pass  # held longer than the lock's 60 s: nothing left to release
+                pass  # held longer than the lock's timeout: nothing left to release
             except self._errors as error:
                 self.outage.failed(error)
 
@@ -342,13 +353,15 @@ class _RedisFallbackIsolation(BaseEventIsolation):
 
 
 def redis_storage(url: str, ttl: int) -> RedisFallbackStorage:
-    """For several instances: aiogram's RedisStorage, with the same time-to-live on state and data.
+    """For several instances: aiogram's RedisStorage, with the same time-to-live on state, data and
+    a reader's lock (at most `ttl`), and keys that name the bot and the destiny
+    (`fsm:<bot id>:<chat id>:<user id>:<destiny>:state`): two bots sharing one Redis never mix.
 
     Needs the optional `redis` package (`pip install 'hochu-zhit-bot[redis]'`)."""
     from bot.config import ConfigError
 
     try:
-        from aiogram.fsm.storage.redis import RedisStorage
+        from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
     except ImportError:
         raise ConfigError(
             "BOT_REDIS_URL is set but the redis package is not installed: "
@@ -362,12 +375,13 @@ def redis_storage(url: str, ttl: int) -> RedisFallbackStorage:
                 "socket_connect_timeout": REDIS_TIMEOUT,
                 "socket_timeout": REDIS_TIMEOUT,
             },
+            key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True),
             state_ttl=ttl,
             data_ttl=ttl,
         )
     except ValueError as error:
         raise ConfigError(f"BOT_REDIS_URL is not valid ({error})") from None
-    return RedisFallbackStorage(storage)
+    return RedisFallbackStorage(storage, lock_timeout=min(LOCK_TIMEOUT, ttl))
 
 
 def redis_address(storage: RedisFallbackStorage) -> str:

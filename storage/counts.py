@@ -14,6 +14,13 @@ distinct reader" is ever written, never a hash. Exact within one process and one
 during the day starts a new set, so readers of that day before and after the restart are counted
 twice (the only way to avoid that would be to keep something per reader on disk).
 
+With several instances (BOT_REDIS_URL), `shared_readers` (storage/shared_readers.py) counts the
+distinct readers across all of them instead: `record` keeps the user ids seen since the last flush,
+in memory, and the flush hands them to Redis, which answers how many readers are new today to every
+instance; that many are added here. Each instance keeps its own database and the sum of all of them
+is exact (`python -m bot stats --db a --db b`). Should Redis not answer, those readers are counted as
+lost increments (logged once per outage), never counted twice.
+
 A row the database would refuse (a value outside the schema's limits, storage/schema.py) is dropped
 before it is buffered: counted as lost, its cause logged once. Should the database refuse a row all
 the same, that row alone is left out of the flush, counted and logged the same way; one row never
@@ -56,6 +63,7 @@ import aiosqlite
 from storage import schema
 from storage.events import DEFAULT_AUDIENCE, Event
 from storage.report import DAILY_QUERIES, QUERIES, Daily, Period, Totals, query_params
+from storage.shared_readers import SharedReaders
 
 log = logging.getLogger("storage")
 
@@ -103,8 +111,14 @@ class SQLiteCounter:
         flush_interval: float = FLUSH_INTERVAL,
         max_pending: int = MAX_PENDING,
         max_readers: int = MAX_READERS,
+        shared_readers: SharedReaders | None = None,
     ) -> None:
         self.path = Path(path)
+        self._shared = shared_readers
+        # With shared readers: the user ids seen since the last flush, per (day, lang, audience).
+        self._ids: dict[tuple[str, str, str], set[int]] = {}
+        self._ids_total = 0
+        self._shared_down = False
         self._clock = clock  # seconds since the epoch (UTC); injected by tests
         self._flush_interval = flush_interval
         self._max_pending = max_pending
@@ -245,6 +259,18 @@ class SQLiteCounter:
         return self._day
 
     def _reader(self, day: str, lang: str, audience: str, user_id: int) -> None:
+        if self._shared is not None:
+            ids = self._ids.get((day, lang, audience))
+            if ids is not None and user_id in ids:
+                return
+            if self._ids_total >= self._max_readers:
+                self._drop(day, "too many distinct readers in one flush to count them all")
+                return
+            if ids is None:
+                ids = self._ids[(day, lang, audience)] = set()
+            ids.add(user_id)
+            self._ids_total += 1
+            return
         digest = hashlib.blake2b(
             user_id.to_bytes(16, "big", signed=True), key=self._key, digest_size=8
         ).digest()
@@ -263,13 +289,13 @@ class SQLiteCounter:
         seen.add(tag)
         self._seen_total += 1
 
-    def _add(self, pending: dict, key: tuple[str, ...]) -> bool:  # type: ignore[type-arg]
+    def _add(self, pending: dict, key: tuple[str, ...], n: int = 1) -> bool:  # type: ignore[type-arg]
         if key in pending:
-            pending[key] += 1
+            pending[key] += n
             return True
         if len(self._counts) + len(self._readers) >= self._max_pending:
             return False
-        pending[key] = 1
+        pending[key] = n
         return True
 
     def _drop(
@@ -283,7 +309,7 @@ class SQLiteCounter:
 
     @property
     def pending(self) -> bool:
-        return bool(self._counts or self._readers or self._lost)
+        return bool(self._counts or self._readers or self._lost or self._ids)
 
     # -- writing ----------------------------------------------------------------------------------
     async def _connection(self) -> aiosqlite.Connection:
@@ -330,6 +356,8 @@ class SQLiteCounter:
             return await self._flush()
 
     async def _flush(self) -> bool:
+        if self._ids:
+            await self._share_readers()
         if not self.pending:
             return True
         counts = list(self._counts.items())
@@ -370,6 +398,27 @@ class SQLiteCounter:
             self._drops_logged.clear()
         self._dropped = 0
         return True
+
+    async def _share_readers(self) -> None:
+        """Hand the ids seen since the last flush to Redis; add the readers new today to the
+        pending counts (or count them as lost, if Redis does not answer)."""
+        assert self._shared is not None
+        seen, self._ids, self._ids_total = self._ids, {}, 0
+        try:
+            grown = await self._shared.add(seen)
+        except Exception as error:  # noqa: BLE001 - Redis down, or slow: counted as lost
+            why = f"distinct readers cannot be counted in Redis ({type(error).__name__})"
+            for (day, _lang, _audience), ids in seen.items():
+                self._drop(day, why, len(ids))  # logged once per outage and cause
+            self._shared_down = True
+            return
+        if self._shared_down:
+            self._shared_down = False
+            self._drops_logged = {w for w in self._drops_logged if "in Redis" not in w}
+            log.warning("distinct readers are counted in Redis again")
+        for key, n in grown.items():
+            if not self._add(self._readers, key, n):
+                self._drop(key[0], n=n)
 
     async def _write(
         self,

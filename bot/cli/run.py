@@ -61,13 +61,18 @@ async def serve(settings: Settings, contacts: Contacts) -> None:
     from bot.app import build_bot, build_dispatcher, close_bot
     from bot.languages import available, held_back, make_i18n
     from bot.outgoing import SendScheduler
+    from bot.shared import shared_parts
     from storage import SQLiteCounter
 
     storage, where = await _state_storage(settings)
+    # With Redis: flood control, the sending rate and distinct readers shared by every instance.
+    shared = shared_parts(storage, settings.token.get_secret_value(), settings)
     bot = build_bot(
         settings.token.get_secret_value(),
         api_url=str(settings.api_url) if settings.api_url else None,
-        scheduler=SendScheduler(rate=settings.send_rate, max_queue=settings.send_queue),
+        scheduler=SendScheduler(
+            rate=settings.send_rate, max_queue=settings.send_queue, send_rate=shared.send_rate
+        ),
     )
     # Until polling starts (and aiogram handles them), SIGTERM and Ctrl-C end the wait for Telegram.
     loop, task = asyncio.get_running_loop(), asyncio.current_task()
@@ -86,12 +91,17 @@ async def serve(settings: Settings, contacts: Contacts) -> None:
     i18n = make_i18n()
     held = held_back()
     # Never raises for a database problem: the counts then wait in memory (storage/counts.py).
-    counter = await SQLiteCounter.open(settings.db)
+    counter = await SQLiteCounter.open(settings.db, shared_readers=shared.readers)
     stopped_because: list[str] = []
     stopping: list[asyncio.Task[None]] = []  # held, so that the task is not collected midway
     try:
         dispatcher = build_dispatcher(
-            contacts=contacts, counter=counter, settings=settings, i18n=i18n, storage=storage
+            contacts=contacts,
+            counter=counter,
+            settings=settings,
+            i18n=i18n,
+            storage=storage,
+            throttle=shared.throttle,
         )
 
         async def stop_polling() -> None:
@@ -151,6 +161,7 @@ async def _state_storage(settings: Settings) -> tuple[Any, str]:
     if not settings.redis_url:
         return None, f"in memory, forgotten {settings.state_ttl} s after a reader's last update"
     from bot.fsm_storage import redis_address, redis_storage
+    from bot.shared.persistence import warn_if_persistent
     from bot.startup import StartupError
 
     storage = redis_storage(settings.redis_url, settings.state_ttl)
@@ -163,4 +174,5 @@ async def _state_storage(settings: Settings) -> tuple[Any, str]:
             f"BOT_REDIS_URL: Redis at {address} cannot be reached ({type(error).__name__}); "
             "start it, or unset BOT_REDIS_URL to keep the readers' state in memory"
         ) from None
+    await warn_if_persistent(storage.redis)  # one line if its data can reach a disk
     return storage, f"in Redis at {address}, every key expiring after {settings.state_ttl} s"

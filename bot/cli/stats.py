@@ -3,6 +3,10 @@
 Opens the database read-only (the bot may be running), prints totals for a period by language and
 event as a table, CSV or JSON. `--min-count K` hides every count under K and shows totals over
 hidden counts as a range (see storage/report.py for why this cannot be undone by subtraction).
+
+Several instances each keep their own database (README, "Several instances"): `--db` given once per
+file reads them as one, every count (distinct readers included, counted once across instances in
+Redis) added up.
 """
 
 from __future__ import annotations
@@ -55,8 +59,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--db",
         type=Path,
+        action="append",
         default=None,
-        help="the counts database (default: $BOT_DB, else counts.sqlite3)",
+        help="the counts database (default: $BOT_DB, else counts.sqlite3); once per file to add "
+        f"up the databases of several instances (at most {MAX_FILES})",
     )
     period = parser.add_mutually_exclusive_group()
     period.add_argument(
@@ -82,6 +88,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 CHART_DAYS = 30
+MAX_FILES = 10  # SQLite attaches at most 10 databases to one connection
+TABLES = ("counts", "readers", "lost")
 
 
 def _period(args: argparse.Namespace, today: date) -> Period:
@@ -117,12 +125,34 @@ def _open(path: Path) -> sqlite3.Connection:
     return connection
 
 
+def _open_all(paths: list[Path]) -> sqlite3.Connection:
+    """One file read-only, or several read as one: each table a view of all of theirs."""
+    if len(paths) == 1:
+        return _open(paths[0])
+    if len(paths) > MAX_FILES:
+        raise ValueError(f"at most {MAX_FILES} databases at once, not {len(paths)}")
+    if len({path.resolve() for path in paths}) < len(paths):
+        raise ValueError("a database is given twice: its counts would be added twice")
+    for path in paths:
+        _open(path).close()  # each exists and has this bot's schema
+    connection = sqlite3.connect("file::memory:", uri=True)
+    for i, path in enumerate(paths):
+        connection.execute(
+            f"ATTACH DATABASE ? AS db{i}", (f"file:{quote(str(path.resolve()))}?mode=ro",)
+        )
+    for table in TABLES:
+        union = " UNION ALL ".join(f"SELECT * FROM db{i}.{table}" for i in range(len(paths)))
+        connection.execute(f"CREATE TEMP VIEW {table} AS {union}")
+    return connection
+
+
 def main(args: argparse.Namespace, *, today: date | None = None) -> int:
     today = today or datetime.now(UTC).date()
-    path = args.db if args.db is not None else _Db().db
+    paths = args.db if args.db else [_Db().db]
+    path = Path(", ".join(str(p) for p in paths)) if len(paths) > 1 else paths[0]
     try:
         period = _period(args, today)
-        connection = _open(path)
+        connection = _open_all(paths)
     except (FileNotFoundError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

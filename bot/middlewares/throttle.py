@@ -10,14 +10,24 @@ Memory stays bounded: a bucket left alone for `burst / rate` seconds is full aga
 same as having none, so it expires (the same `cachetools.TTLCache` as the readers' state, with the
 same clock). `max_readers` caps the table even under a flood from many accounts (the least recent go
 first).
+
+`FloodControl` is what `Door` asks: this in-memory `Throttle` for one instance, or
+`bot.shared.flood.RedisThrottle` (the same bucket in Redis) for several behind one URL.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Protocol
 
 from cachetools import Cache, TTLCache
+
+
+class FloodControl(Protocol):
+    async def check(self, user_id: int) -> bool:
+        """Whether this reader's update may run now (taking one from their bucket if so)."""
+        ...
 
 
 class _Bucket:
@@ -60,8 +70,11 @@ class Throttle:
             return True
         return False
 
-    def check(self, user_id: int) -> bool:
+    async def check(self, user_id: int) -> bool:
         """Whether this reader's update may run (counted in `dropped` if not)."""
+        return self.check_now(user_id)
+
+    def check_now(self, user_id: int) -> bool:
         if not self.enabled or self.allow(user_id):
             return True
         self.dropped += 1

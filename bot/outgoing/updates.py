@@ -18,7 +18,7 @@ from aiogram.utils.callback_answer import CallbackAnswerMiddleware
 from bot.outgoing.scheduler import BEFORE_WAITING, SendScheduler
 
 if TYPE_CHECKING:  # bot.middlewares imports bot.screens, which imports bot.outgoing
-    from bot.middlewares.throttle import Throttle
+    from bot.middlewares.throttle import FloodControl
 
 
 class AnswerFirst(CallbackAnswerMiddleware):
@@ -84,7 +84,7 @@ class Door(BaseMiddleware):
     (`Stop`). The same button pressed again while its first press is still handled is a double
     tap: answered, not run (`repeated_taps`)."""
 
-    def __init__(self, throttle: Throttle) -> None:
+    def __init__(self, throttle: FloodControl) -> None:
         self.throttle = throttle
         self._busy: dict[int, int] = {}  # per reader, updates past the door not yet done
         self._pressing: set[tuple[int, int | None, str | None]] = set()  # buttons being handled
@@ -109,7 +109,7 @@ class Door(BaseMiddleware):
         tap = None if query is None else (user.id, _message_id(query), query.data)
         repeated = tap is not None and tap in self._pressing
         self.repeated_taps += repeated
-        refused = repeated or not self.throttle.check(user.id) or self._queue_full(data)
+        refused = repeated or not await self.throttle.check(user.id) or self._queue_full(data)
         if query is not None and (refused or self._busy.get(user.id)):
             data[ANSWERED] = True
             with contextlib.suppress(TelegramAPIError):
