@@ -7,9 +7,12 @@ webhook handler on BOT_WEBHOOK_LISTEN.
   handled nor logged (no access log at all: a request line names the reader's network, not the
   reader, but nothing needs it).
 - A body over MAX_BODY, or one that is not an update, gets 400: never a traceback.
-- An update is handled while Telegram waits for the answer (up to aiogram's 55 s, then in the
-  background): if the instance dies meanwhile, Telegram gets no answer and delivers the update
-  again, to another instance.
+- A valid update is answered 200 at once and handled in the background (aiogram's default).
+  Telegram sends a chat's updates one at a time, each after the previous one's answer: were the
+  answer to wait for the handler (and its replies, paced at one a second in a chat), a reader's
+  flood would drip through flood control one update a second instead of being refused at once.
+  An update being handled when an instance is killed (SIGKILL) is lost, as in polling; SIGTERM
+  lets it finish (bot/app.py's BotDispatcher counts what is in flight).
 - GET /healthz: 200 while the instance can serve (the readers' state reachable, the counter
   running), 503 otherwise and from the moment it stops, so that a load balancer moves on.
 - Stopping: the port is closed, the requests being handled finish, then the dispatcher's shutdown
@@ -25,6 +28,7 @@ import secrets
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from aiogram.methods import TelegramMethod
 from aiogram.types import Update
 from aiogram.webhook.aiohttp_server import SimpleRequestHandler
 from aiohttp import web
@@ -56,10 +60,10 @@ def _refused(status: int, reason: str) -> web.Response:
 
 class WebhookHandler(SimpleRequestHandler):
     """aiogram's handler for one bot, which checks the secret (403), bounds and checks the body
-    (400) before anything is parsed, and handles the update while Telegram waits."""
+    (400) before anything is parsed, then answers 200 and handles the update in the background."""
 
     def __init__(self, dispatcher: Dispatcher, bot: Bot, secret: str, /, **data: Any) -> None:
-        super().__init__(dispatcher, bot, handle_in_background=False, secret_token=secret)
+        super().__init__(dispatcher, bot, handle_in_background=True, secret_token=secret)
         self.data = data  # what polling passes to every update too ("dispatcher", "bots")
         self._secret = secret.encode()
 
@@ -83,11 +87,18 @@ class WebhookHandler(SimpleRequestHandler):
         update = self._update(body)
         if update is None:
             return _refused(400, "Bad Request: not an update")
+        task = asyncio.create_task(self._feed(update))
+        self._background_feed_update_tasks.add(task)
+        task.add_done_callback(self._background_feed_update_tasks.discard)
+        return web.json_response({})
+
+    async def _feed(self, update: Update) -> None:
         try:
-            result = await self.dispatcher.feed_webhook_update(self.bot, update, **self.data)
-        except Exception:  # noqa: BLE001 - aiogram has logged it (scrubbed): sending it again fails again
-            result = None
-        return web.Response(body=self._build_response_writer(bot=self.bot, result=result))
+            result = await self.dispatcher.feed_update(self.bot, update, **self.data)
+            if isinstance(result, TelegramMethod):
+                await self.dispatcher.silent_call_request(bot=self.bot, result=result)
+        except Exception as error:  # noqa: BLE001 - bot/errors.py handles what handlers raise
+            log.error("an update could not be handled (%s)", type(error).__name__)
 
     def _update(self, body: bytes) -> Update | None:
         try:

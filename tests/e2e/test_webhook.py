@@ -29,6 +29,7 @@ from bot.screens import section_screen
 from fake_telegram import updates as api
 from tests.e2e.cluster import HOOK_PATH, SECRET, Cluster, as_json, get, post
 from tests.e2e.test_end_to_end import Conversation, Reader
+from tests.e2e.test_operation import Bot, one_line_and_exit_2
 
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 
@@ -123,36 +124,48 @@ def test_health_is_200_on_every_instance_while_they_can_serve(cluster: Cluster) 
         assert get(cluster.instance_url(index) + "/healthz") == (200, b"ok")
 
 
-def test_an_instance_dies_and_the_other_answers_then_stops_cleanly(tmp_path: Path) -> None:
-    with Cluster(tmp_path) as cluster:
-        telegram, talk = cluster.telegram, Conversation(cluster.telegram)
-        reader = Reader(api.user(5550002003, "Survivor", language_code="uk"))
-        talk.send(reader, api.command(reader.user, "/start"))
-        talk.press(reader, ChooseRole(role=Role.RELATIVE).pack())
-        talk.send(reader, api.command(reader.user, "/menu"))
-        doomed = cluster.forwarder.served[-1] ^ 1  # the one the next update goes to
-        cluster.bots[doomed].process.kill()  # SIGKILL: no goodbye
-        cluster.bots[doomed].process.wait(10)
+def test_the_going_live_line_names_the_mode(cluster: Cluster) -> None:
+    for bot in cluster.bots:
+        [live] = [line for line in bot.stderr.splitlines() if "going live" in line]
+        assert "mode webhook at 127.0.0.1, listening on 127.0.0.1:" in live, live
+        assert "polling" not in live and SECRET not in bot.stderr
 
-        since = len(cluster.forwarder.served)
-        section = BY_ID[HOME].children[0]
-        talk.press(reader, Nav(to=section).pack())  # the reader's next tap
-        assert cluster.forwarder.served[since:] == [doomed ^ 1]
-        contacts = cluster.bots[0].db.parent / "contacts.toml"
-        text = telegram.screen(reader.chat)[0]
-        assert text == _expected(section, "uk", Audience.DEFAULT, contacts)  # still in Ukrainian
-        assert telegram.unanswered_callback_queries() == []
 
-        # Health: 200 while it can serve; 503 once the readers' state is out of reach.
-        survivor = cluster.instance_url(doomed ^ 1) + "/healthz"
-        assert get(survivor)[0] == 200
-        cluster.redis.stop()
-        assert get(survivor)[0] == 503
-        cluster.redis.start()
-        assert get(survivor)[0] == 200
+def test_webhook_mode_without_its_secret_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    bot = Bot(tmp_path, "http://127.0.0.1:9", BOT_WEBHOOK_URL="https://bot.program.test/updates")
+    one_line_and_exit_2(bot, "BOT_WEBHOOK_SECRET", "BOT_WEBHOOK_URL")
 
-        bot = cluster.bots[doomed ^ 1]
-        assert bot.stop() == 0, bot.stderr
-        assert telegram.calls_to("deleteWebhook") == []  # the others serve it
-        assert telegram.webhook is not None
-        assert "Traceback" not in bot.stderr and "5550002003" not in bot.stderr
+
+# Last in this file: it ends the module's cluster (one start of two processes for every test).
+def test_an_instance_dies_and_the_other_answers_then_stops_cleanly(cluster: Cluster) -> None:
+    telegram, talk = cluster.telegram, Conversation(cluster.telegram)
+    reader = Reader(api.user(5550002003, "Survivor", language_code="uk"))
+    talk.send(reader, api.command(reader.user, "/start"))
+    talk.press(reader, ChooseRole(role=Role.RELATIVE).pack())
+    talk.send(reader, api.command(reader.user, "/menu"))
+    doomed = cluster.forwarder.served[-1] ^ 1  # the one the next update goes to
+    cluster.bots[doomed].process.kill()  # SIGKILL: no goodbye
+    cluster.bots[doomed].process.wait(10)
+
+    since = len(cluster.forwarder.served)
+    section = BY_ID[HOME].children[0]
+    talk.press(reader, Nav(to=section).pack())  # the reader's next tap
+    assert cluster.forwarder.served[since:] == [doomed ^ 1]
+    contacts = cluster.bots[0].db.parent / "contacts.toml"
+    text = telegram.screen(reader.chat)[0]
+    assert text == _expected(section, "uk", Audience.DEFAULT, contacts)  # still in Ukrainian
+    assert telegram.unanswered_callback_queries() == []
+
+    # Health: 200 while it can serve; 503 once the readers' state is out of reach.
+    survivor = cluster.instance_url(doomed ^ 1) + "/healthz"
+    assert get(survivor)[0] == 200
+    cluster.redis.stop()
+    assert get(survivor)[0] == 503
+    cluster.redis.start()
+    assert get(survivor)[0] == 200
+
+    bot = cluster.bots[doomed ^ 1]
+    assert bot.stop() == 0, bot.stderr
+    assert telegram.calls_to("deleteWebhook") == []  # the others serve it
+    assert telegram.webhook is not None
+    assert "Traceback" not in bot.stderr and "5550002003" not in bot.stderr
