@@ -85,6 +85,18 @@ def test_a_conversation_crossing_instances_stays_coherent(cluster: Cluster) -> N
     served = cluster.forwarder.served[first:]
     assert set(served) == {0, 1}, served  # both instances took part...
     assert all(a != b for a, b in itertools.pairwise(served)), served  # ...in turn
+    # The state both instances read and wrote: keys built with the bot's id and the destiny, each
+    # with its time-to-live.
+    import redis
+
+    client = redis.Redis.from_url(cluster.redis.url)
+    try:
+        keys = [key.decode() for key in client.keys("*")]
+        assert keys and all(key.startswith(f"fsm:{telegram.bot_user['id']}:") for key in keys)
+        assert all(":default:" in key for key in keys if not key.endswith(":lock")), keys
+        assert all(client.ttl(key) > 0 for key in keys if not key.endswith(":lock"))
+    finally:
+        client.close()
     left = telegram.messages_in(reader.chat)
     assert len(left) == 1 and left[0]["from"]["is_bot"], left  # every message erased but its note
     assert telegram.unanswered_callback_queries() == []
