@@ -45,6 +45,12 @@ class Settings(BaseSettings):
     send_rate: float = Field(default=25.0, gt=0, le=1000)
     send_queue: int = Field(default=2_000, ge=1, le=1_000_000)
     redis_url: str | None = None
+    # Webhook mode (bot/webhook.py) when a URL is set, else long polling. Telegram posts updates to
+    # the URL (HTTPS, port 443, 80, 88 or 8443) with the secret in a header; the bot listens on
+    # BOT_WEBHOOK_LISTEN, behind the reverse proxy that terminates TLS.
+    webhook_url: HttpUrl | None = None
+    webhook_secret: SecretStr | None = None
+    webhook_listen: str = "127.0.0.1:8080"
     # The campaign tags of start links the bot counts (bot/deep_links.py); any other is not counted.
     campaigns: Annotated[frozenset[str], NoDecode] = frozenset()
     # DEBUG adds aiogram's line for every update handled (no reader's data: see bot/logs.py).
@@ -61,6 +67,30 @@ class Settings(BaseSettings):
         if not re.fullmatch(r"\d+:[A-Za-z0-9_-]{20,}", value.get_secret_value()):
             raise ValueError("expected the token @BotFather gave, like 123456:ABC-DEF...")
         return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_shape(cls, value: SecretStr | None) -> SecretStr | None:
+        # What setWebhook accepts as secret_token.
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
+            raise ValueError("expected 1 to 256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("webhook_listen")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        host, _, port = value.strip().rpartition(":")
+        if not host or not port.isdigit() or not 0 < int(port) < 65536:
+            raise ValueError("expected host:port, like 127.0.0.1:8080")
+        return f"{host}:{port}"
+
+    @property
+    def listen(self) -> tuple[str, int]:
+        """BOT_WEBHOOK_LISTEN as (host, port); an IPv6 host may be written in brackets."""
+        host, _, port = self.webhook_listen.rpartition(":")
+        return host.strip("[]"), int(port)
 
     @field_validator("admins", mode="before")
     @classmethod
@@ -204,6 +234,15 @@ def load_settings(**overrides: object) -> Settings:
         if error["type"] == "missing":
             raise ConfigError(f"{name} is not set: set it in the environment or in .env") from None
         raise ConfigError(f"{name} is not valid ({error['msg']})") from None
+
+
+def check_mode(settings: Settings) -> None:
+    """Webhook mode needs its secret: without it anyone who finds the URL could post updates."""
+    if settings.webhook_url is not None and settings.webhook_secret is None:
+        raise ConfigError(
+            "BOT_WEBHOOK_SECRET is not set: webhook mode (BOT_WEBHOOK_URL) needs it; every "
+            "instance shares it (1 to 256 characters of A-Z, a-z, 0-9, _ and -)"
+        )
 
 
 def load_contacts(path: Path) -> Contacts:

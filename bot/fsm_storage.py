@@ -361,7 +361,8 @@ def redis_storage(url: str, ttl: int) -> RedisFallbackStorage:
     from bot.config import ConfigError
 
     try:
-        from aiogram.fsm.storage.redis import DefaultKeyBuilder, RedisStorage
+        from aiogram.fsm.storage.base import DefaultKeyBuilder
+        from aiogram.fsm.storage.redis import RedisStorage
     except ImportError:
         raise ConfigError(
             "BOT_REDIS_URL is set but the redis package is not installed: "
@@ -375,9 +376,10 @@ def redis_storage(url: str, ttl: int) -> RedisFallbackStorage:
                 "socket_connect_timeout": REDIS_TIMEOUT,
                 "socket_timeout": REDIS_TIMEOUT,
             },
-            key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True),
             state_ttl=ttl,
             data_ttl=ttl,
+            # fsm:<bot id>:<chat>:<user>:<destiny>:...: two bots sharing a Redis never share a key.
+            key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True),
         )
     except ValueError as error:
         raise ConfigError(f"BOT_REDIS_URL is not valid ({error})") from None

@@ -1,5 +1,6 @@
 """The HTTP front door: the model served on 127.0.0.1 as `/bot{token}/{method}`, the way
-api.telegram.org serves the Bot API, so that `python -m bot` runs against it with BOT_API_URL.
+api.telegram.org serves the Bot API, so that `python -m bot` runs against it with BOT_API_URL; and,
+while a webhook is set, the updates posted to it (fake_telegram/webhook.py).
 
     async with Server(Telegram()) as telegram:       # in the running event loop
         ...telegram.url...
@@ -20,6 +21,7 @@ from typing import Any
 from aiohttp import web
 
 from fake_telegram.model import ApiError, Call, Telegram, bad
+from fake_telegram.webhook import Delivery
 
 # What clients send JSON-encoded in a form, and what comes as a number or a flag (the fields of
 # the methods the model answers).
@@ -33,6 +35,7 @@ class Server:
         self.telegram = telegram or Telegram()
         self.host, self.port = host, port
         self._runner: web.AppRunner | None = None
+        self._delivery: Delivery | None = None
 
     async def start(self) -> Telegram:
         app = web.Application()
@@ -42,10 +45,15 @@ class Server:
         await self._runner.setup()
         await web.TCPSite(self._runner, self.host, self.port).start()
         self.telegram.url = f"http://{self.host}:{self._runner.addresses[0][1]}"
+        self._delivery = Delivery(self.telegram)  # to a webhook, once one is set
+        self._delivery.start()
         return self.telegram
 
     async def stop(self) -> None:
         self.telegram.close()
+        if self._delivery is not None:
+            await self._delivery.stop()
+            self._delivery = None
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
@@ -116,6 +124,12 @@ async def _params(request: web.Request) -> dict[str, Any]:
             params.update(body)
         else:
             params.update((k, v) for k, v in (await request.post()).items() if isinstance(v, str))
+    return decode(params)
+
+
+def decode(params: dict[str, Any]) -> dict[str, Any]:
+    """Parameters sent as text (a query string, a form) as the model takes them: JSON fields as
+    lists and dicts, ids as ints, flags as bools."""
     for name, value in params.items():
         if not isinstance(value, str):
             continue

@@ -170,7 +170,8 @@ class _Source:
 class Webhook:
     """Where Telegram is told to deliver updates (setWebhook). While one is set, getUpdates is
     refused; the updates wait in the same queue, for the webhook (or for polling once it is
-    deleted). The model does not deliver them to the URL: it neither resolves nor connects to it."""
+    deleted). The model itself makes no connection: the HTTP front door posts them to the URL
+    (fake_telegram/webhook.py), taking them from `take_deliveries`."""
 
     url: str
     secret_token: str = ""
@@ -195,8 +196,12 @@ class Telegram:
         *,
         flood: FloodLimits | bool | None = None,
         clock: Callable[[], float] = time.time,
+        local: bool = False,
     ) -> None:
         self.token = token
+        # As a Bot API server run with --local: a webhook may be plain HTTP, on any port (tests
+        # deliver to 127.0.0.1). api.telegram.org wants HTTPS on 443, 80, 88 or 8443.
+        self.local = local
         self.bot_user = {**BOT_USER, "id": int(token.partition(":")[0])}
         self.flood = FloodLimits() if flood is True else (flood or None)
         self.url: str | None = None  # where an HTTP front door serves it, once it does
@@ -217,6 +222,8 @@ class Telegram:
         self._poll = 0  # the latest getUpdates: an older long poll then ends with 409
         self.webhook: Webhook | None = None
         self._next_set_webhook = -math.inf  # setWebhook with a URL: at most one a second
+        self._delivering: set[int] = set()  # update ids on their way to the webhook
+        self._last_error: tuple[int, str] | None = None  # the webhook's latest failure
         self._wakers: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
         self._closing = False
 
@@ -319,6 +326,60 @@ class Telegram:
         """Make a chat known without an update (Telegram answers "chat not found" otherwise)."""
         with self._lock:
             self._known(chat)
+
+    # -- the webhook: what the HTTP front door delivers -------------------------------------------
+    def take_deliveries(self) -> tuple[Webhook | None, list[dict[str, Any]]]:
+        """The webhook, and the updates to post to it now: the oldest waiting update of each chat
+        whose previous one has been answered (Telegram delivers a chat's updates one at a time, in
+        order, and different chats' side by side), at most `max_connections` on their way at
+        once. Updates of kinds not in allowed_updates are dropped, as Telegram drops them."""
+        with self._lock:
+            webhook = self.webhook
+            if webhook is None:
+                return None, []
+            allowed = set(self._allowed)
+            busy = {_queue_of(u) for u in self._updates if u["update_id"] in self._delivering}
+            room = webhook.max_connections - len(self._delivering)
+            batch = []
+            for update in list(self._updates):
+                kind = next(k for k in update if k != "update_id")
+                if not ((kind in allowed) if allowed else (kind not in _NOT_BY_DEFAULT)):
+                    self._updates.remove(update)
+                    continue
+                queue = _queue_of(update)
+                if queue in busy:
+                    continue
+                busy.add(queue)
+                if room <= 0:
+                    break
+                room -= 1
+                self._delivering.add(update["update_id"])
+                batch.append(copy.deepcopy(update))
+            return webhook, batch
+
+    def delivered(self, update_id: int) -> None:
+        """The webhook answered 2xx: the update is done."""
+        with self._lock:
+            self._delivering.discard(update_id)
+            self._updates = [u for u in self._updates if u["update_id"] != update_id]
+        self._wake()
+
+    def delivery_failed(self, update_id: int, error: str) -> None:
+        """The webhook failed (no connection, no answer, not 2xx): the update waits to be posted
+        again, and getWebhookInfo says why."""
+        with self._lock:
+            self._last_error = (self.now(), error)
+
+    def redeliver(self, update_id: int) -> None:
+        """After the pause that follows a failure: the update may be posted again."""
+        with self._lock:
+            self._delivering.discard(update_id)
+        self._wake()
+
+    def add_waker(self, loop: asyncio.AbstractEventLoop, event: asyncio.Event) -> None:
+        """`event` is set (in `loop`) whenever an update arrives or the webhook changes."""
+        with self._lock:
+            self._wakers.add((loop, event))
 
     # -- faults -----------------------------------------------------------------------------------
     def fail_next(
@@ -703,6 +764,7 @@ class Telegram:
         self._check_webhook(wanted)
         self.webhook = wanted
         self._allow(p.get("allowed_updates"))
+        self._wake()  # the waiting updates go to the new webhook
         return _Described(True, "Webhook was set")
 
     def _check_webhook(self, webhook: Webhook) -> None:
@@ -717,6 +779,8 @@ class Telegram:
             raise bad("secret token is too long")
         if not _SECRET_TOKEN.fullmatch(webhook.secret_token):
             raise bad("secret token contains unallowed characters")
+        if self.local:
+            return
         if url.scheme.lower() != "https":
             raise bad("bad webhook: An HTTPS URL must be provided for webhook")
         if (port or 443) not in WEBHOOK_PORTS:
@@ -726,6 +790,7 @@ class Telegram:
         if _flag(p.get("drop_pending_updates")):
             self._updates.clear()
         had, self.webhook = self.webhook, None
+        self._last_error = None
         return _Described(True, "Webhook was deleted" if had else "Webhook is already deleted")
 
     def _get_webhook_info(self, p: dict[str, Any]) -> dict[str, Any]:
@@ -734,6 +799,8 @@ class Telegram:
             "has_custom_certificate": False,
             "pending_update_count": len(self._updates),
         }
+        if self._last_error is not None:
+            info["last_error_date"], info["last_error_message"] = self._last_error
         if self.webhook is not None:
             info["max_connections"] = self.webhook.max_connections
             if self.webhook.ip_address:
@@ -810,6 +877,20 @@ class Telegram:
             "short_description", telegram_html.MAX_SHORT_DESCRIPTION, p
         ),
     }
+
+
+def _queue_of(update: dict[str, Any]) -> Any:
+    """Which of Telegram's delivery queues an update waits in: its chat's (a button press: the
+    chat of the message it was pressed on; else the sender's)."""
+    for value in update.values():
+        if not isinstance(value, dict):
+            continue
+        chat = value.get("chat") or (value.get("message") or {}).get("chat")
+        if chat:
+            return chat.get("id")
+        if sender := value.get("from"):
+            return sender.get("id")
+    return None
 
 
 def _flag(value: Any) -> bool:

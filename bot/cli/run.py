@@ -1,4 +1,5 @@
-"""`python -m bot` (or `python -m bot run`): the bot itself, with long polling.
+"""`python -m bot` (or `python -m bot run`): the bot itself, with long polling, or in webhook mode
+when BOT_WEBHOOK_URL is set (bot/webhook.py).
 
 What the operator must fix stops the start before the bot goes live, with one line on stderr and
 exit code 2: the settings, the contacts file (missing, malformed, or still the example's), the
@@ -17,7 +18,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from bot import logs
-from bot.config import ConfigError, check_live, load_contacts, load_settings
+from bot.config import ConfigError, check_live, check_mode, load_contacts, load_settings
 
 if TYPE_CHECKING:
     from bot.config import Contacts, Settings
@@ -26,7 +27,10 @@ log = logging.getLogger("bot")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.description = "Run the bot with long polling (configuration from the environment)."
+    parser.description = (
+        "Run the bot: long polling, or a webhook when BOT_WEBHOOK_URL is set (configuration from "
+        "the environment)."
+    )
 
 
 def main(args: argparse.Namespace) -> int:
@@ -34,6 +38,7 @@ def main(args: argparse.Namespace) -> int:
 
     try:
         settings = load_settings()
+        check_mode(settings)
         contacts = load_contacts(settings.contacts)
         check_live(contacts, settings.contacts)
         if problem := schema.location_problem(settings.db):
@@ -113,8 +118,15 @@ async def serve(settings: Settings, contacts: Contacts) -> None:
                 stopped_because.append(reason)
                 stopping.append(asyncio.get_running_loop().create_task(stop_polling()))
 
-        bot.session.middleware(startup.PollingConflicts(stop))
-        await startup.clear_webhook(bot)
+        webhook = settings.webhook_url is not None
+        if not webhook:
+            bot.session.middleware(startup.PollingConflicts(stop))
+            await startup.clear_webhook(bot)
+            mode = "polling"
+        else:
+            from bot import webhook as hook
+
+            mode = hook.describe(str(settings.webhook_url), settings.listen)
         publishing = startup.publish_in_background(bot, i18n)
 
         async def stop_publishing() -> None:
@@ -123,32 +135,87 @@ async def serve(settings: Settings, contacts: Contacts) -> None:
                 await publishing
 
         dispatcher.shutdown.register(stop_publishing)
-        log.info(
-            "going live as @%s: contacts %s; database %s; languages %s%s; state %s; mode polling",
-            me.username,
-            settings.contacts,
-            settings.db,
-            ", ".join(available(i18n)),
-            f" (held back until complete: {_held(held)})" if held else "",
-            where,
-        )
-        if not contacts.any_program_channel:
-            log.warning(
-                "%s configures no program channel (hotline, website, bot, channel, messenger): "
-                "readers are told the operator has not configured them yet",
+
+        def live() -> None:
+            log.info(
+                "going live as @%s: contacts %s; database %s; languages %s%s; state %s; mode %s",
+                me.username,
                 settings.contacts,
+                settings.db,
+                ", ".join(available(i18n)),
+                f" (held back until complete: {_held(held)})" if held else "",
+                where,
+                mode,
             )
-        # The session stays open after polling: the send queue still has replies to send.
-        await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False)
+            if not contacts.any_program_channel:
+                log.warning(
+                    "%s configures no program channel (hotline, website, bot, channel, "
+                    "messenger): readers are told the operator has not configured them yet",
+                    settings.contacts,
+                )
+
+        if webhook:
+            await _serve_webhook(settings, bot, dispatcher, counter, live)
+        else:
+            live()
+            # The session stays open after polling: the send queue still has replies to send.
+            await dispatcher.start_polling(bot, handle_signals=True, close_bot_session=False)
     finally:
-        # SIGTERM and SIGINT stop polling; the updates in flight finish first (BotDispatcher),
-        # what is still queued goes out (at most 5 s), then the counts are written: nothing
+        # SIGTERM and SIGINT stop polling (or close the webhook's port); the updates in flight
+        # finish first (BotDispatcher), what is still queued goes out (at most 5 s), then the counts are written: nothing
         # counted is lost.
         await close_bot(bot)
         await counter.close()
         log.info("stopped")
     if stopped_because:
         raise startup.StartupError(stopped_because[0])
+
+
+async def _serve_webhook(
+    settings: Settings, bot: Any, dispatcher: Any, counter: Any, live: Any
+) -> None:
+    """Webhook mode until SIGTERM or SIGINT: listen, set the webhook, serve; then close the port,
+    let the requests being handled finish, and shut the dispatcher down. The webhook stays set:
+    other instances serve it."""
+    from bot import webhook as hook
+
+    secret = settings.webhook_secret.get_secret_value()  # type: ignore[union-attr]
+    url = str(settings.webhook_url)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    workflow = {"dispatcher": dispatcher, "bots": (bot,), **dispatcher.workflow_data}
+    workflow.pop("bot", None)
+    server = hook.WebhookServer(
+        dispatcher,
+        bot,
+        url=url,
+        secret=secret,
+        listen=settings.listen,
+        storage=dispatcher.storage,
+        counter=counter,
+        dispatcher=dispatcher,
+        bots=(bot,),
+    )
+    try:
+        try:
+            await server.start()
+        except BaseException:
+            await dispatcher.storage.close()
+            raise
+        try:
+            await dispatcher.emit_startup(bot=bot, **workflow)
+            await hook.set_webhook(bot, url, secret, dispatcher.resolve_used_update_types())
+            live()
+            await stop.wait()
+            log.info("stopping: the port is closed, the updates being handled finish")
+        finally:
+            await server.stop()
+            await dispatcher.emit_shutdown(bot=bot, **workflow)
+    finally:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(sig)
 
 
 def _held(held: dict[str, str]) -> str:

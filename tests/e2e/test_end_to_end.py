@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import socket
 import sqlite3
 import subprocess
 import sys
@@ -90,13 +91,28 @@ class Reader:
 
 
 @pytest.fixture
-def stub() -> Iterator[Telegram]:
-    with ServerThread() as telegram:
-        yield telegram
+def mode() -> str:
+    """How the bot gets its updates: "polling" (the default), or "webhook" (Telegram posts them)."""
+    return "polling"
 
 
 @pytest.fixture
-def bot_process(stub: Telegram, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
+def stub(mode: str) -> Iterator[Telegram]:
+    # In local mode, as `telegram-bot-api --local`: a webhook may be plain HTTP on any port.
+    with ServerThread(Telegram(local=mode == "webhook")) as telegram:
+        yield telegram
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def bot_process(
+    stub: Telegram, tmp_path: Path, mode: str
+) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
     (tmp_path / "contacts.toml").write_text(CONTACTS, encoding="utf-8")
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -105,6 +121,11 @@ def bot_process(stub: Telegram, tmp_path: Path) -> Iterator[tuple[subprocess.Pop
         "BOT_DB": str(tmp_path / "counts.sqlite3"),
         "BOT_CONTACTS": str(tmp_path / "contacts.toml"),
     }
+    if mode == "webhook":
+        port = _free_port()
+        env["BOT_WEBHOOK_URL"] = f"http://127.0.0.1:{port}/telegram/updates"
+        env["BOT_WEBHOOK_SECRET"] = "end-to-end_secret"
+        env["BOT_WEBHOOK_LISTEN"] = f"127.0.0.1:{port}"
     out = open(tmp_path / "bot.out", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [sys.executable, "-m", "bot"], cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT
@@ -185,10 +206,14 @@ class Conversation:
         return [b["callback_data"] for row in rows for b in row if "callback_data" in b]
 
 
-def test_the_bot_as_operators_run_it(stub: Telegram, bot_process, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+# Once as most operators run it (polling), once in webhook mode (Telegram posts each update).
+@pytest.mark.parametrize("mode", ["polling", "webhook"])
+def test_the_bot_as_operators_run_it(
+    stub: Telegram, bot_process, tmp_path: Path, mode: str
+) -> None:  # type: ignore[no-untyped-def]
     process, output = bot_process
     started = time.monotonic()
-    stub.wait_for_call("getMe", timeout=20)  # start_polling's first call; updates wait in the queue
+    stub.wait_for_call("getMe", timeout=20)  # the first call; updates wait in the queue
     print(f"polling after {time.monotonic() - started:.1f} s")
     talk = Conversation(stub)
     readers = [
@@ -251,9 +276,9 @@ def test_the_bot_as_operators_run_it(stub: Telegram, bot_process, tmp_path: Path
     talk.send(r[2], api.message(r[2].user, SECRET_TEXT))
     # An edit is not even asked for (allowed_updates lists only what the bot handles): a quiet
     # no-op, and no second reply to the same message.
-    polls = stub.calls_to("getUpdates")
-    assert "edited_message" not in (polls[-1].params.get("allowed_updates") or ["edited_message"])
-    assert "my_chat_member" in polls[-1].params["allowed_updates"]
+    asked = stub.calls_to("setWebhook" if mode == "webhook" else "getUpdates")[-1].params
+    assert "edited_message" not in (asked.get("allowed_updates") or ["edited_message"])
+    assert "my_chat_member" in asked["allowed_updates"]
     for data in ["n:no_such_section", "x" * 64, "l:zz", "r:king", "д" * 32]:
         talk.press(r[3], data)
     for call in (location, contact, phone):
@@ -358,6 +383,9 @@ def test_the_bot_as_operators_run_it(stub: Telegram, bot_process, tmp_path: Path
         ("sendMessage", "connection dropped"),
     }
     assert set(refused) <= expected_failures, refused
+    if mode == "webhook":  # every update delivered, and the webhook left for other instances
+        assert stub.calls_to("getUpdates") == [] and stub.calls_to("deleteWebhook") == []
+        assert stub.pending_updates() == [] and stub.webhook is not None
     sent_by_bot = stub.calls_to("sendMessage", ok=True) + stub.calls_to("editMessageText", ok=True)
     assert all(
         c.params.get("protect_content") or c.method == "editMessageText" for c in sent_by_bot
