@@ -26,7 +26,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import product
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from storage.events import Event
 
@@ -140,6 +140,24 @@ class Totals:
 
     def total_readers(self) -> int:
         return sum(self.readers.values())
+
+
+@runtime_checkable
+class Reports(Protocol):
+    """The counter's reporting side, for the admins' /stats and chart. `SQLiteCounter` has it;
+    a counter that keeps nothing (`NullCounter`) has not, and /stats then says so."""
+
+    def today(self) -> date:
+        """Today's UTC date, by the counter's clock."""
+        ...
+
+    async def report(self, period: Period) -> Totals:
+        """Totals for `period`. Raises if the counts cannot be read."""
+        ...
+
+    async def daily(self, period: Period) -> Daily:
+        """Counts per day and language for `period`. Raises if the counts cannot be read."""
+        ...
 
 
 # Per UTC day and language, for the operator's chart: conversations started and distinct readers.
