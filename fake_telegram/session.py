@@ -68,7 +68,8 @@ class Reader:
 
     def message_dict(self, **content: Any) -> dict[str, Any]:
         """A message of theirs, `content` as Telegram sends it (text=..., photo=..., ...)."""
-        return updates.message(self.user, chat=self.chat, **content)["message"]
+        message: dict[str, Any] = updates.message(self.user, chat=self.chat, **content)["message"]
+        return message
 
     def typing(self, text: str) -> dict[str, Any]:
         return updates.message(self.user, text, chat=self.chat)
