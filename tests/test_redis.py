@@ -15,12 +15,13 @@ import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
 from bot.app import build_bot, build_dispatcher
 from bot.callbacks import ChooseRole, Role
-from bot.config import ConfigError
+from bot.config import ConfigError, Contacts
 from bot.content.tree import HOME
 from bot.fsm_storage import redis_storage
 from bot.languages import make_i18n
@@ -29,6 +30,9 @@ from bot.outgoing import SendScheduler, SimulatedClock
 from bot.screens import section_screen
 from fake_telegram import OfflineReader, OfflineSession
 from tests.conftest import TOKEN
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 
 def test_a_missing_redis_package_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -105,7 +109,7 @@ def redis_url(redis_server: RedisServer) -> str:
 
 
 @pytest.fixture
-async def client(redis_url: str) -> AsyncIterator[object]:
+async def client(redis_url: str) -> AsyncIterator[Redis]:
     import redis.asyncio
 
     connection = redis.asyncio.Redis.from_url(redis_url)
@@ -114,8 +118,8 @@ async def client(redis_url: str) -> AsyncIterator[object]:
 
 
 async def test_two_instances_share_a_reader_and_every_key_expires(
-    redis_url: str, client, contacts
-) -> None:  # type: ignore[no-untyped-def]
+    redis_url: str, client: Redis, contacts: Contacts
+) -> None:
     instances = []
     for _ in range(2):
         session = OfflineSession()
@@ -159,8 +163,8 @@ async def test_two_instances_share_a_reader_and_every_key_expires(
 
 
 async def test_redis_lost_while_running_is_logged_once_and_readers_still_get_answers(
-    redis_server: RedisServer, contacts, caplog
-) -> None:  # type: ignore[no-untyped-def]
+    redis_server: RedisServer, contacts: Contacts, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.WARNING)
     storage = redis_storage(redis_server.url, 3600)
     session = OfflineSession()

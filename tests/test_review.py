@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from aiogram import Bot
+from aiogram import Bot, Dispatcher
 from aiogram.utils.i18n import I18n
 
 from bot import review
@@ -31,7 +31,7 @@ PRESENT = {p.parent.parent.name: p for p in catalog_paths()}
 TEMPLATE = catalogs.extract()
 
 
-def dispatcher(contacts: Contacts, i18n: I18n = I18N):  # type: ignore[no-untyped-def]
+def dispatcher(contacts: Contacts, i18n: I18n = I18N) -> Dispatcher:
     return build_dispatcher(contacts=contacts, i18n=i18n, throttle=Throttle(enabled=False))
 
 
@@ -136,9 +136,9 @@ async def test_a_recruit_leaving_a_draft_reads_the_authoritative_text_written_fo
 ) -> None:
     """An Uzbek draft with the recruits' texts: its reader is a recruit, in Uzbek and in Russian."""
     everything = {m.id: m.id for m in TEMPLATE if m.id and isinstance(m.id, str)}
-    write_catalog(tmp_path, "ru", everything, review="reviewed")
+    write_catalog(tmp_path, "ru", everything, review="reviewed")  # type: ignore[arg-type]  # not narrowed yet: the test sets this value itself
     uzbek = {msgid: f"uz {msgid}" for msgid in everything}
-    write_catalog(tmp_path, "uz_Latn", uzbek, review="draft", header="nplurals=2; plural=(n != 1);")
+    write_catalog(tmp_path, "uz_Latn", uzbek, review="draft", header="nplurals=2; plural=(n != 1);")  # type: ignore[arg-type]  # not narrowed yet: the test sets this value itself
     compile_catalogs(tmp_path)
     i18n = I18n(path=tmp_path, default_locale="ru", domain=DOMAIN)
     reader = OfflineReader(dispatcher(contacts, i18n), bot, language_code="uz")
@@ -162,7 +162,7 @@ async def test_the_status_is_read_when_the_bot_starts_not_per_update(
 ) -> None:
     reads: list[Path] = []
     status = review.status
-    monkeypatch.setattr(review, "status", lambda po: reads.append(po) or status(po))
+    monkeypatch.setattr(review, "status", lambda po: reads.append(po) or status(po))  # type: ignore[func-returns-value]  # not narrowed yet: the test sets this value itself
     d = dispatcher(contacts)
     assert sorted(reads) == sorted(PRESENT.values())
     reads.clear()

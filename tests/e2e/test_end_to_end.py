@@ -107,7 +107,11 @@ def bot_process(stub: Telegram, tmp_path: Path) -> Iterator[tuple[subprocess.Pop
     }
     out = open(tmp_path / "bot.out", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot"], cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env=env,  # type: ignore[arg-type]  # not narrowed yet: the test sets this value itself
+        stdout=out,
+        stderr=subprocess.STDOUT,
     )
     try:
         yield process, tmp_path / "bot.out"
@@ -185,7 +189,9 @@ class Conversation:
         return [b["callback_data"] for row in rows for b in row if "callback_data" in b]
 
 
-def test_the_bot_as_operators_run_it(stub: Telegram, bot_process, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_bot_as_operators_run_it(
+    stub: Telegram, bot_process: tuple[subprocess.Popen[bytes], Path], tmp_path: Path
+) -> None:
     process, output = bot_process
     started = time.monotonic()
     stub.wait_for_call("getMe", timeout=20)  # start_polling's first call; updates wait in the queue
@@ -387,7 +393,9 @@ def test_the_bot_as_operators_run_it(stub: Telegram, bot_process, tmp_path: Path
     assert time.monotonic() - started < 30
 
 
-def test_ctrl_c_stops_it_as_cleanly(stub: Telegram, bot_process, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_ctrl_c_stops_it_as_cleanly(
+    stub: Telegram, bot_process: tuple[subprocess.Popen[bytes], Path], tmp_path: Path
+) -> None:
     process, output = bot_process
     stub.wait_for_call("getMe", timeout=20)
     reader = api.user(5550009001, "Anfisa", username="anfisa_secret", language_code="uk")
