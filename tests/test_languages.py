@@ -172,11 +172,11 @@ async def test_the_language_button_switches_and_the_choice_survives_start(
 
     replies = await reader.send("/start")
     assert replies[0].params["text"] == "Здравствуйте."
-    labels = [  # type: ignore[assignment]  # not narrowed yet: the test sets this value itself
+    language_labels = [
         b["text"] for row in replies[0].params["reply_markup"]["inline_keyboard"] for b in row
     ]
     assert (
-        "🌐 Language / Язык / 언어" in labels
+        "🌐 Language / Язык / 언어" in language_labels
     )  # the fabricated ru catalog lacks "Language": English leads
     await reader.press(ChooseRole(role=Role.READER).pack())
     await reader.press(Do(action=Action.LANGUAGES).pack())

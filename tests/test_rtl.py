@@ -75,10 +75,14 @@ def number_problems(po: Path) -> list[str]:
     for message in catalog:
         if not message.id or not message.string or message.fuzzy:
             continue
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
-        if any(_NON_ASCII_DIGIT.search(string) for string in strings):  # type: ignore[arg-type]  # not narrowed yet: the test sets this value itself
+        strings = (
+            tuple(message.string)
+            if isinstance(message.string, (tuple, list))
+            else (message.string,)
+        )
+        if any(_NON_ASCII_DIGIT.search(string) for string in strings):
             found.append(f"«{str(message.id)[:40]}»: digits other than 0-9")
-        if isinstance(message.id, str) and (differ := _digits_differ(message.id, strings[0])):  # type: ignore[arg-type]  # not narrowed yet: the test sets this value itself
+        if isinstance(message.id, str) and (differ := _digits_differ(message.id, strings[0])):
             found.append(f"«{message.id[:40]}»: {differ}")
     return found
 

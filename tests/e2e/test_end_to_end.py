@@ -98,6 +98,7 @@ def stub() -> Iterator[Telegram]:
 @pytest.fixture
 def bot_process(stub: Telegram, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
     (tmp_path / "contacts.toml").write_text(CONTACTS, encoding="utf-8")
+    assert stub.url is not None  # served by ServerThread
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "BOT_TOKEN": stub.token,
@@ -109,7 +110,7 @@ def bot_process(stub: Telegram, tmp_path: Path) -> Iterator[tuple[subprocess.Pop
     process = subprocess.Popen(
         [sys.executable, "-m", "bot"],
         cwd=tmp_path,
-        env=env,  # type: ignore[arg-type]  # not narrowed yet: the test sets this value itself
+        env=env,
         stdout=out,
         stderr=subprocess.STDOUT,
     )

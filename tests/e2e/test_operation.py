@@ -40,11 +40,13 @@ class Bot:
     def __init__(
         self,
         tmp_path: Path,
-        api_url: str,
+        api_url: str | None,  # the fake's URL, once served
         token: str = DEFAULT_TOKEN,
         contacts: str = CONTACTS,
         **env: str,
     ) -> None:
+        if api_url is None:
+            raise ValueError("serve the fake Telegram first (ServerThread)")
         (tmp_path / "contacts.toml").write_text(contacts, encoding="utf-8")
         self.db = tmp_path / "counts.sqlite3"
         self.err_path, self.out_path = tmp_path / "bot.err", tmp_path / "bot.out"
@@ -107,13 +109,13 @@ def one_line_and_exit_2(bot: Bot, *expected: str) -> None:
 
 
 def test_a_token_telegram_rejects_is_one_line_and_exit_2(stub: Telegram, tmp_path: Path) -> None:
-    bot = Bot(tmp_path, stub.url, token="123456789:AAnother-token_that-was-revoked")  # type: ignore[arg-type]  # not narrowed yet: the test sets this value itself
+    bot = Bot(tmp_path, stub.url, token="123456789:AAnother-token_that-was-revoked")
     one_line_and_exit_2(bot, "BOT_TOKEN", "401", "@BotFather")
     assert not bot.db.exists()  # nothing was started
 
 
 def test_a_wrong_api_address_is_one_line_and_exit_2(stub: Telegram, tmp_path: Path) -> None:
-    bot = Bot(tmp_path, stub.url + "/nowhere")  # type: ignore[operator]  # not narrowed yet: the test sets this value itself
+    bot = Bot(tmp_path, f"{stub.url}/nowhere")
     one_line_and_exit_2(bot, "BOT_TOKEN", "404", "BOT_API_URL")
 
 
@@ -166,7 +168,7 @@ def test_a_429_on_the_commands_neither_stops_nor_delays_the_bot(
     stub: Telegram, tmp_path: Path
 ) -> None:
     stub.fail_next("setMyCommands", 429, retry_after=60)
-    bot = Bot(tmp_path, stub.url)  # type: ignore[arg-type]  # not narrowed yet: the test sets this value itself
+    bot = Bot(tmp_path, stub.url)
     try:
         bot.wait_for_log("429 on setMyCommands: waiting 60 s")
         stub.push(api.command(READER, "/help"))
@@ -183,7 +185,7 @@ def test_a_429_on_the_commands_neither_stops_nor_delays_the_bot(
 
 def test_the_commands_are_published_once_telegram_allows(stub: Telegram, tmp_path: Path) -> None:
     stub.fail_next("setMyCommands", 429, retry_after=3)
-    bot = Bot(tmp_path, stub.url)  # type: ignore[arg-type]  # not narrowed yet: the test sets this value itself
+    bot = Bot(tmp_path, stub.url)
     try:
         stub.wait_for_call("setMyCommands", where=lambda call: not call.ok, timeout=STARTING)
         refused_at = time.monotonic()
@@ -212,7 +214,7 @@ def test_a_webhook_left_on_the_token_is_deleted_keeping_pending_updates(
 ) -> None:
     _set_webhook(stub)
     stub.push(api.command(READER, "/help"))  # waiting for the webhook that is gone
-    bot = Bot(tmp_path, stub.url)  # type: ignore[arg-type]  # not narrowed yet: the test sets this value itself
+    bot = Bot(tmp_path, stub.url)
     try:
         stub.wait_for_call("sendMessage", timeout=STARTING)  # the pending update is answered
         [deleted] = stub.calls_to("deleteWebhook")
@@ -226,7 +228,7 @@ def test_a_webhook_left_on_the_token_is_deleted_keeping_pending_updates(
 def test_a_webhook_set_while_polling_stops_the_bot_instead_of_looping(
     stub: Telegram, tmp_path: Path
 ) -> None:
-    bot = Bot(tmp_path, stub.url)  # type: ignore[arg-type]  # not narrowed yet: the test sets this value itself
+    bot = Bot(tmp_path, stub.url)
     try:
         stub.push(api.command(READER, "/help"))
         stub.wait_for_call("sendMessage", timeout=STARTING)  # polling
@@ -242,7 +244,7 @@ def test_a_webhook_set_while_polling_stops_the_bot_instead_of_looping(
 def test_stopping_waits_for_an_update_in_flight_and_counts_it(
     stub: Telegram, tmp_path: Path
 ) -> None:
-    bot = Bot(tmp_path, stub.url)  # type: ignore[arg-type]  # not narrowed yet: the test sets this value itself
+    bot = Bot(tmp_path, stub.url)
     try:
         stub.push(api.command(READER, "/start"))
         stub.wait_for_call("sendMessage", timeout=STARTING)
@@ -268,7 +270,7 @@ def test_the_log_says_where_the_bot_runs_and_keeps_per_update_lines_for_debug(
     for level, per_update, contacts in (("INFO", False, CONTACTS), ("DEBUG", True, no_channel)):
         run = tmp_path / level
         run.mkdir()
-        bot = Bot(run, stub.url, contacts=contacts, BOT_LOG_LEVEL=level)  # type: ignore[arg-type]  # not narrowed yet: the test sets this value itself
+        bot = Bot(run, stub.url, contacts=contacts, BOT_LOG_LEVEL=level)
         try:
             since = len(stub.calls)
             stub.push(api.command(READER, "/help"))
