@@ -57,7 +57,9 @@ def as_dicts(rows: dict[str, list[tuple]]) -> tuple[dict, dict]:
     return counts, readers
 
 
-def simulate(counter: SQLiteCounter, clock: Clock, days: list[str], users: int, seed: int):
+def simulate(
+    counter: SQLiteCounter, clock: Clock, days: list[str], users: int, seed: int
+) -> tuple[dict[tuple[str, str, str, str], int], dict[tuple[str, str], int]]:
     """Users do random things over several days; returns the exact expected counts and readers."""
     rng = random.Random(seed)
     expected: Tally = Tally()

@@ -66,7 +66,7 @@ def test_every_article_mention_is_a_well_formed_citation(
 
 
 @pytest.mark.parametrize("section", RIGHTS, ids=lambda s: s.id)
-def test_each_rights_screen_cites_an_article(section) -> None:
+def test_each_rights_screen_cites_an_article(section: Section) -> None:
     assert citations(section.text)
 
 
