@@ -464,26 +464,23 @@ class SQLiteCounter:
     async def report(self, period: Period) -> Totals:
         """Totals for `period`, after writing what is pending (for the admins' /stats).
         Raises if the database cannot be read."""
-        async with self._lock:
-            await self._flush()
-            db = await self._connection()
-            rows: dict[str, list[Any]] = {}  # SQLite's values are dynamically typed
-            for name, sql in QUERIES.items():
-                async with db.execute(sql, query_params(name, period)) as cursor:
-                    rows[name] = list(await cursor.fetchall())
-        return Totals.from_rows(period, rows)
+        return Totals.from_rows(period, await self._rows(QUERIES, period))
 
     async def daily(self, period: Period) -> Daily:
         """Counts per day and language for `period` (for the admins' chart). Raises if the
         database cannot be read."""
+        return Daily.from_rows(period, await self._rows(DAILY_QUERIES, period))
+
+    async def _rows(self, queries: dict[str, str], period: Period) -> dict[str, list[Any]]:
+        """Each query's rows for `period` (name -> rows), after writing what is pending."""
         async with self._lock:
             await self._flush()
             db = await self._connection()
             rows: dict[str, list[Any]] = {}  # SQLite's values are dynamically typed
-            for name, sql in DAILY_QUERIES.items():
-                async with db.execute(sql, period.params()) as cursor:
+            for name, sql in queries.items():
+                async with db.execute(sql, query_params(name, period)) as cursor:
                     rows[name] = list(await cursor.fetchall())
-        return Daily.from_rows(period, rows)
+        return rows
 
     def today(self) -> date:
         """Today's UTC date, by this counter's clock."""
