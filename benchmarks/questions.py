@@ -31,6 +31,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from unittest.mock import patch
 
 from bot import search
 from bot.audiences import effective, offered
@@ -83,7 +84,7 @@ def load(lang: str) -> QuestionSet:
 
 def audiences(i18n: object, lang: str) -> list[Audience]:
     """The audiences a language offers, the one its readers get unless they choose first."""
-    offered_here = offered(i18n, lang)  # type: ignore[arg-type]
+    offered_here = offered(i18n, lang)
     first = effective(None, lang, offered_here)
     return [first, *(a for a in offered_here if a != first)]
 
@@ -113,14 +114,12 @@ class Figures:
 
 @contextmanager
 def without_search_words() -> Iterator[None]:
-    saved = search.SEARCH_WORDS
-    search.SEARCH_WORDS = {}
-    search._index.cache_clear()
-    try:
-        yield
-    finally:
-        search.SEARCH_WORDS = saved
+    with patch.object(search, "SEARCH_WORDS", {}):  # the name bot.search looks up
         search._index.cache_clear()
+        try:
+            yield
+        finally:
+            search._index.cache_clear()
 
 
 def measure(repeat: int = 20) -> list[Figures]:

@@ -39,7 +39,7 @@ TOKEN = "123456:" + "Q" * 35
 OURS = "*/bot/outgoing/*"
 
 
-async def measure(readers: int) -> tuple[float, float]:
+async def measure(readers: int) -> tuple[float, float, float]:
     gate = GatedRate()
     gate.open.set()
     scheduler = SendScheduler(clock=SimulatedClock(), send_rate=gate, max_queue=readers + 10)

@@ -352,7 +352,7 @@ async def replay(
                 finally:
                     in_fake[0] += time.perf_counter_ns() - t
 
-            telegram.call = timed_call  # type: ignore[method-assign]
+            telegram.call = timed_call  # type: ignore[method-assign]  # on this instance only, to time the fake apart
             throttle = next(
                 (m for m in dispatcher.message.outer_middleware if hasattr(m, "dropped")), None
             )
@@ -502,12 +502,14 @@ async def startup_seconds(contacts_path: Path, *, bare: bool = False) -> float:
     telegram = Telegram(TOKEN)
     answer = telegram.answer
 
-    async def noting_the_first_poll(method: str, params: dict[str, Any]) -> Any:
+    async def noting_the_first_poll(
+        method: str, params: dict[str, Any], files: dict[str, bytes] | None = None
+    ) -> tuple[int, dict[str, Any]] | None:
         if method == "getUpdates" and not first.done():
             first.set_result(time.perf_counter())
-        return await answer(method, params)
+        return await answer(method, params, files)
 
-    telegram.answer = noting_the_first_poll  # type: ignore[method-assign]
+    telegram.answer = noting_the_first_poll  # type: ignore[method-assign]  # on this instance only: the server calls it
     server = Server(telegram)
     await server.start()
     try:
@@ -530,8 +532,9 @@ async def startup_seconds(contacts_path: Path, *, bare: bool = False) -> float:
                 stderr=asyncio.subprocess.STDOUT,
             )
             try:
+                racing: list[asyncio.Future[Any]] = [first, asyncio.ensure_future(process.wait())]
                 _done, _ = await asyncio.wait(
-                    [first, asyncio.ensure_future(process.wait())],
+                    racing,
                     timeout=30,
                     return_when=asyncio.FIRST_COMPLETED,
                 )

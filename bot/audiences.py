@@ -52,8 +52,11 @@ def offered(i18n: I18n, locale: str) -> tuple[Audience, ...]:
 
 def chosen(data: dict[str, Any]) -> Audience | None:
     """The audience the reader chose, if any (FSM data may be from an older version)."""
+    value = data.get(AUDIENCE)
+    if not isinstance(value, str):
+        return None
     try:
-        return Audience(data.get(AUDIENCE))
+        return Audience(value)
     except ValueError:
         return None
 

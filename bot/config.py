@@ -227,7 +227,7 @@ def check_live(contacts: Contacts, path: Path) -> None:
 
 def load_settings(**overrides: object) -> Settings:
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        return Settings(**overrides)  # type: ignore[arg-type]  # pydantic checks them, as it checks the environment
     except ValidationError as exc:
         error = exc.errors()[0]
         name = "BOT_" + str(error["loc"][0]).upper() if error["loc"] else "BOT_*"

@@ -69,12 +69,12 @@ def _compact(key: StorageKey) -> tuple[Any, ...]:
     )
 
 
-class _Conversations(TTLCache):  # type: ignore[type-arg]
+class _Conversations(TTLCache[tuple[Any, ...], _Record]):
     """The TTL cache, saying once when its cap forces it to forget readers early."""
 
     evicted = 0
 
-    def popitem(self) -> tuple[Any, Any]:
+    def popitem(self) -> tuple[tuple[Any, ...], _Record]:
         item = super().popitem()
         self.evicted += 1
         if self.evicted == 1:
@@ -127,7 +127,7 @@ class TTLMemoryStorage(BaseStorage):
         records = self._records
         records.expire()  # reads sweep too (nothing to do, in O(1), most of the time)
         try:
-            return records[_compact(key)]  # type: ignore[no-any-return]
+            return records[_compact(key)]
         except KeyError:  # never written, or expired (swept or not)
             return None
 
@@ -172,7 +172,8 @@ class TTLMemoryStorage(BaseStorage):
         record = self._read(key)
         if record is None or record.data is None:
             return {}
-        return _decode(record.data.decode())  # a fresh dict: nothing to copy
+        data: dict[str, Any] = _decode(record.data.decode())  # a fresh dict: nothing to copy
+        return data
 
     async def close(self) -> None:
         if self._sweeper is not None:
@@ -287,13 +288,13 @@ class RedisFallbackStorage(BaseStorage):
         await self._call("set_state", key, state)
 
     async def get_state(self, key: StorageKey) -> str | None:
-        return await self._call("get_state", key)  # type: ignore[no-any-return]
+        return await self._call("get_state", key)  # type: ignore[no-any-return]  # RedisStorage's own answer, by name
 
     async def set_data(self, key: StorageKey, data: Mapping[str, Any]) -> None:
         await self._call("set_data", key, data)
 
     async def get_data(self, key: StorageKey) -> dict[str, Any]:
-        return await self._call("get_data", key, fallback={})  # type: ignore[no-any-return]
+        return await self._call("get_data", key, fallback={})  # type: ignore[no-any-return]  # RedisStorage's own answer, by name
 
     async def ping(self) -> None:
         """Raise if Redis cannot be reached now (the start-up check)."""

@@ -34,7 +34,7 @@ def _per_language(build: F) -> F:
         i18n = get_i18n()
         return cached(i18n, i18n.current_locale, *args)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper  # type: ignore[return-value]  # functools.wraps: it takes and returns what `build` does
 
 
 def _button(

@@ -187,7 +187,7 @@ class LanguageMiddleware(FSMI18nMiddleware):
         state = data.get("state")
         if state is not None:
             chosen = (await state.get_data()).get(self.key)
-            if chosen in self.i18n.available_locales:
+            if isinstance(chosen, str) and chosen in self.i18n.available_locales:
                 return chosen
         user: User | None = data.get("event_from_user")
         found = _match_cached(

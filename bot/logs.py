@@ -94,7 +94,7 @@ def scrub_aiogram() -> None:
 
 
 class UTCFormatter(logging.Formatter):
-    converter = time.gmtime  # the same clock on every server: UTC
+    converter = staticmethod(time.gmtime)  # the same clock on every server: UTC
 
 
 def setup(level: int | str = logging.INFO) -> None:

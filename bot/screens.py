@@ -6,6 +6,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
@@ -106,12 +107,12 @@ def _already_shows(message: Message, screen: Screen) -> bool:
     return shown.model_dump(exclude_none=True) == wanted.model_dump(exclude_none=True)
 
 
-def deletable_ids(data: dict, now: float | None = None) -> list[int]:
+def deletable_ids(data: dict[str, Any], now: float | None = None) -> list[int]:
     """The remembered message ids that Telegram still lets a bot delete, oldest first."""
     return sorted({pair[0] for pair in _young(data.get(MESSAGE_IDS_KEY, ()), now)})
 
 
-def _young(pairs: Iterable, now: float | None) -> list[list[int]]:
+def _young(pairs: Iterable[Any], now: float | None) -> list[list[int]]:
     oldest = (time.time() if now is None else now) - DELETABLE_FOR
     kept = []
     for pair in pairs:

@@ -129,7 +129,8 @@ def stemmer_for(lang: str) -> Callable[[list[str]], list[str]] | None:
     name = name.lower()
     if name not in Stemmer.algorithms():
         return None
-    return Stemmer.Stemmer(name).stemWords
+    stem_words: Callable[[list[str]], list[str]] = Stemmer.Stemmer(name).stemWords
+    return stem_words
 
 
 @dataclass(frozen=True, slots=True)

@@ -160,7 +160,7 @@ class PollingConflicts(BaseRequestMiddleware):
         if not isinstance(method, GetUpdates):
             return await make_request(bot, method)
         try:
-            response = await make_request(bot, method)
+            response = await make_request(bot, method)  # type: ignore[arg-type]  # narrowing to GetUpdates drops TelegramType; the same method goes on
         except TelegramConflictError as error:
             now = self.clock()
             if "webhook" in error.message.lower():

@@ -120,9 +120,10 @@ class FloodLimits:
     def take(self, chat_id: int) -> None:
         """Spend a message of the chat's and of the whole bot's, or refuse with 429."""
         now = self.clock()
-        limits = [(None, self.per_second, self.per_second)]  # None: the bot as a whole
+        # None: the bot as a whole
+        limits: list[tuple[int | None, float, float]] = [(None, self.per_second, self.per_second)]
         limits.append((chat_id, self.per_chat, float(self.chat_burst)))
-        tokens = {}
+        tokens: dict[int | None, float] = {}
         for key, rate, capacity in limits:
             left, stamp = self._buckets.get(key, (capacity, now))
             tokens[key] = min(capacity, left + (now - stamp) * rate)
@@ -443,7 +444,8 @@ class Telegram:
                     None,
                 )
 
-        return self.wait_for(found, timeout)
+        call: Call = self.wait_for(found, timeout)
+        return call
 
     def messages_in(self, chat_id: int) -> list[dict[str, Any]]:
         """The messages in a chat now, the reader's and the bot's, oldest first."""
@@ -463,7 +465,9 @@ class Telegram:
                     return copy.deepcopy(message)
         return None
 
-    def screen(self, chat_id: int, message_id: int | None = None) -> tuple[str, list[list[dict]]]:
+    def screen(
+        self, chat_id: int, message_id: int | None = None
+    ) -> tuple[str, list[list[dict[str, Any]]]]:
         """The text as the bot sent it (HTML) and the buttons of one of its messages, by default
         the latest one with buttons: what the reader is looking at."""
         with self._lock:
@@ -913,6 +917,7 @@ def _text(text: Any, parse_mode: Any) -> tuple[str, tuple[Any, ...]]:
     mode = (parse_mode or "").lower()
     if mode not in ("", "html"):
         raise bad(f"can't parse entities: the fake Telegram reads HTML only, not {parse_mode}")
+    tags: tuple[str, ...]
     if mode == "":
         visible, tags = text.strip(), ()
         if len(visible) > telegram_html.MAX_MESSAGE_LENGTH:
@@ -934,7 +939,9 @@ def _markup(markup: Any) -> dict[str, Any] | None:
     """An inline keyboard, checked; the bot sends no other kind."""
     if markup is None:
         return None
-    rows = markup.get("inline_keyboard") if isinstance(markup, dict) else None
+    if not isinstance(markup, dict):
+        raise bad("can't parse inline keyboard markup JSON object")
+    rows = markup.get("inline_keyboard")
     if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
         raise bad("can't parse inline keyboard markup JSON object")
     for button in (b for row in rows for b in row):

@@ -44,7 +44,7 @@ class OfflineSession(BaseSession):
             raise TelegramNetworkError(method=method, message="connection dropped")
         status, body = answered
         response = self.check_response(bot, method, status, self.json_dumps(body))
-        return response.result  # type: ignore[return-value]
+        return response.result  # type: ignore[return-value]  # check_response raised if there is none
 
     async def stream_content(self, *args: Any, **kwargs: Any) -> AsyncGenerator[bytes, None]:
         yield b""
@@ -68,7 +68,8 @@ class Reader:
 
     def message_dict(self, **content: Any) -> dict[str, Any]:
         """A message of theirs, `content` as Telegram sends it (text=..., photo=..., ...)."""
-        return updates.message(self.user, chat=self.chat, **content)["message"]
+        message: dict[str, Any] = updates.message(self.user, chat=self.chat, **content)["message"]
+        return message
 
     def typing(self, text: str) -> dict[str, Any]:
         return updates.message(self.user, text, chat=self.chat)
@@ -94,7 +95,9 @@ class OfflineReader(Reader):
 
     def __init__(self, dispatcher: Dispatcher, bot: Bot, **user: Any) -> None:
         self.dispatcher, self.bot = dispatcher, bot
-        self.session: OfflineSession = bot.session  # type: ignore[assignment]
+        if not isinstance(bot.session, OfflineSession):
+            raise TypeError("an OfflineReader talks to a bot built on an OfflineSession")
+        self.session = bot.session
         super().__init__(self.session.telegram, **user)
 
     async def feed(self, update: dict[str, Any]) -> list[Call]:

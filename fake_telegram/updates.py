@@ -13,6 +13,7 @@ import time
 from typing import Any
 
 from aiogram.types import (
+    ChatMember,
     ChatMemberAdministrator,
     ChatMemberBanned,
     ChatMemberLeft,
@@ -133,7 +134,7 @@ def callback(
     return {"update_id": next(_update_ids), "callback_query": query}
 
 
-_MEMBER_MODELS = {
+_MEMBER_MODELS: dict[str, type[ChatMember]] = {
     "creator": ChatMemberOwner,
     "administrator": ChatMemberAdministrator,
     "member": ChatMemberMember,

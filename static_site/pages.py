@@ -188,7 +188,7 @@ class Site:
                 return None
             return _link(href, button.text, rel="noreferrer")
         data = button.callback_data or ""
-        if (section_id := _unpack(Nav, data, "to")) is not None:
+        if isinstance(section_id := _unpack(Nav, data, "to"), str):
             target = page_path(lang, audience, section_id)
             return _link(_relative(path, target), button.text)
         if _unpack(Do, data, "action") is Action.LANGUAGES:

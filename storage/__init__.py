@@ -2,6 +2,6 @@
 
 from storage.counts import SQLiteCounter
 from storage.events import Counter, Event, NullCounter
-from storage.report import Period, Totals
+from storage.report import Period, Reports, Totals
 
-__all__ = ["Counter", "Event", "NullCounter", "Period", "SQLiteCounter", "Totals"]
+__all__ = ["Counter", "Event", "NullCounter", "Period", "Reports", "SQLiteCounter", "Totals"]

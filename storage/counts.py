@@ -53,10 +53,11 @@ import re
 import secrets
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from types import TracebackType
+from typing import Any, TypedDict, TypeVar, Unpack
 
 import aiosqlite
 
@@ -66,6 +67,8 @@ from storage.report import DAILY_QUERIES, QUERIES, Daily, Period, Totals, query_
 from storage.shared_readers import SharedReaders
 
 log = logging.getLogger("storage")
+
+_Key = TypeVar("_Key")
 
 FLUSH_INTERVAL = 0.5  # seconds between flushes: SIGKILL loses at most this much
 MAX_RETRY_DELAY = 5.0  # seconds between attempts while the database is unavailable
@@ -97,6 +100,26 @@ _UPSERT_LOST = (
 def _describe(error: BaseException) -> str:
     """An error, for the log: SQLite's and the OS's messages name no user (only the db's path)."""
     return f"{type(error).__name__}: {error}"
+
+
+def _subtract(pending: dict[_Key, int], written: Sequence[tuple[_Key, int]]) -> None:
+    """Take what was written off the pending counts, dropping the keys that reach zero."""
+    for key, n in written:
+        left = pending[key] - n
+        if left:
+            pending[key] = left
+        else:
+            del pending[key]
+
+
+class CounterOptions(TypedDict, total=False):
+    """`SQLiteCounter`'s keyword arguments, for `SQLiteCounter.open`."""
+
+    clock: Callable[[], float]
+    flush_interval: float
+    max_pending: int
+    max_readers: int
+    shared_readers: SharedReaders | None
 
 
 class SQLiteCounter:
@@ -150,10 +173,10 @@ class SQLiteCounter:
 
     # -- life cycle -------------------------------------------------------------------------------
     @classmethod
-    async def open(cls, path: str | Path, **options: object) -> SQLiteCounter:
+    async def open(cls, path: str | Path, **options: Unpack[CounterOptions]) -> SQLiteCounter:
         """Open (creating, migrating or replacing a damaged file as needed) and start flushing.
         Never raises for a database problem: the counter then counts in memory and retries."""
-        counter = cls(path, **options)  # type: ignore[arg-type]
+        counter = cls(path, **options)
         await counter.start()
         return counter
 
@@ -289,7 +312,7 @@ class SQLiteCounter:
         seen.add(tag)
         self._seen_total += 1
 
-    def _add(self, pending: dict, key: tuple[str, ...], n: int = 1) -> bool:  # type: ignore[type-arg]
+    def _add(self, pending: dict[_Key, int], key: _Key, n: int = 1) -> bool:
         if key in pending:
             pending[key] += n
             return True
@@ -371,17 +394,9 @@ class SQLiteCounter:
             return False
         # Written: take exactly what was written off the pending counts. `record` may have added
         # to the same keys while the transaction ran (it only ever adds), so subtract, not clear.
-        for pending, written in (
-            (self._counts, counts),
-            (self._readers, readers),
-            (self._lost, lost),
-        ):
-            for key, n in written:
-                left = pending[key] - n
-                if left:
-                    pending[key] = left
-                else:
-                    del pending[key]
+        _subtract(self._counts, counts)
+        _subtract(self._readers, readers)
+        _subtract(self._lost, lost)
         for table, key, n, why in refused:  # off the pending counts, and counted as lost
             if table == "lost":
                 log.error("the database refused %d lost increments (%s)", n, why)
@@ -423,13 +438,13 @@ class SQLiteCounter:
     async def _write(
         self,
         db: aiosqlite.Connection,
-        counts: list[tuple[tuple[str, ...], int]],
-        readers: list[tuple[tuple[str, ...], int]],
-        lost: list[tuple[str, int]],
+        counts: Sequence[tuple[tuple[str, ...], int]],
+        readers: Sequence[tuple[tuple[str, ...], int]],
+        lost: Sequence[tuple[str, int]],
     ) -> list[tuple[str, tuple[str, ...], int, str]]:
         """Add the rows in one transaction. A row the database refuses (a constraint) is left out
         and returned as (table, key, n, why); the others are written all the same."""
-        batches = [
+        batches: list[tuple[str, str, list[tuple[tuple[str, ...], int]]]] = [
             ("counts", _UPSERT_COUNTS, [(key, n) for key, n in counts]),
             ("readers", _UPSERT_READERS, [(key, n) for key, n in readers]),
             ("lost", _UPSERT_LOST, [((day,), n) for day, n in lost]),
@@ -499,26 +514,23 @@ class SQLiteCounter:
     async def report(self, period: Period) -> Totals:
         """Totals for `period`, after writing what is pending (for the admins' /stats).
         Raises if the database cannot be read."""
-        async with self._lock:
-            await self._flush()
-            db = await self._connection()
-            rows = {}
-            for name, sql in QUERIES.items():
-                async with db.execute(sql, query_params(name, period)) as cursor:
-                    rows[name] = list(await cursor.fetchall())
-        return Totals.from_rows(period, rows)
+        return Totals.from_rows(period, await self._rows(QUERIES, period))
 
     async def daily(self, period: Period) -> Daily:
         """Counts per day and language for `period` (for the admins' chart). Raises if the
         database cannot be read."""
+        return Daily.from_rows(period, await self._rows(DAILY_QUERIES, period))
+
+    async def _rows(self, queries: dict[str, str], period: Period) -> dict[str, list[Any]]:
+        """Each query's rows for `period` (name -> rows), after writing what is pending."""
         async with self._lock:
             await self._flush()
             db = await self._connection()
-            rows = {}
-            for name, sql in DAILY_QUERIES.items():
-                async with db.execute(sql, period.params()) as cursor:
+            rows: dict[str, list[Any]] = {}  # SQLite's values are dynamically typed
+            for name, sql in queries.items():
+                async with db.execute(sql, query_params(name, period)) as cursor:
                     rows[name] = list(await cursor.fetchall())
-        return Daily.from_rows(period, rows)
+        return rows
 
     def today(self) -> date:
         """Today's UTC date, by this counter's clock."""

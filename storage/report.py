@@ -20,11 +20,13 @@ Publish non-overlapping periods (calendar weeks or months) if that matters.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import product
+from typing import Any, Protocol, runtime_checkable
 
 from storage.events import Event
 
@@ -86,14 +88,14 @@ class Totals:
     last_day: date | None = None
 
     @classmethod
-    def from_rows(cls, period: Period, rows: dict[str, Sequence[Sequence[object]]]) -> Totals:
+    def from_rows(cls, period: Period, rows: Mapping[str, Sequence[Sequence[Any]]]) -> Totals:
         totals = cls(period)
         for lang, audience, event, topic, n in rows["events"]:
             key = (str(lang), str(audience), str(event), str(topic))
-            totals.events[key] = int(n)  # type: ignore[call-overload]
+            totals.events[key] = int(n)
         for lang, audience, n in rows["readers"]:
-            totals.readers[(str(lang), str(audience))] = int(n)  # type: ignore[call-overload]
-        totals.lost = int(rows["lost"][0][0])  # type: ignore[call-overload]
+            totals.readers[(str(lang), str(audience))] = int(n)
+        totals.lost = int(rows["lost"][0][0])
         first, last = rows["days"][0]
         totals.first_day = date.fromisoformat(str(first)) if first else None
         totals.last_day = date.fromisoformat(str(last)) if last else None
@@ -140,6 +142,24 @@ class Totals:
         return sum(self.readers.values())
 
 
+@runtime_checkable
+class Reports(Protocol):
+    """The counter's reporting side, for the admins' /stats and chart. `SQLiteCounter` has it;
+    a counter that keeps nothing (`NullCounter`) has not, and /stats then says so."""
+
+    def today(self) -> date:
+        """Today's UTC date, by the counter's clock."""
+        ...
+
+    async def report(self, period: Period) -> Totals:
+        """Totals for `period`. Raises if the counts cannot be read."""
+        ...
+
+    async def daily(self, period: Period) -> Daily:
+        """Counts per day and language for `period`. Raises if the counts cannot be read."""
+        ...
+
+
 # Per UTC day and language, for the operator's chart: conversations started and distinct readers.
 DAILY_QUERIES: dict[str, str] = {
     "starts": "SELECT day, lang, SUM(n) FROM counts WHERE day BETWEEN ? AND ? AND event = 'start' "
@@ -157,28 +177,27 @@ class Daily:
     readers: dict[tuple[date, str], int] = field(default_factory=dict)
 
     @classmethod
-    def from_rows(cls, period: Period, rows: dict[str, Sequence[Sequence[object]]]) -> Daily:
+    def from_rows(cls, period: Period, rows: Mapping[str, Sequence[Sequence[Any]]]) -> Daily:
         daily = cls(period)
-        for name in ("starts", "readers"):
-            table = getattr(daily, name)
+        for name, table in (("starts", daily.starts), ("readers", daily.readers)):
             for day, lang, n in rows[name]:
-                table[(date.fromisoformat(str(day)), str(lang))] = int(n)  # type: ignore[call-overload]
+                table[(date.fromisoformat(str(day)), str(lang))] = int(n)
         return daily
 
 
-def read_daily(connection: object, period: Period) -> Daily:
+def read_daily(connection: sqlite3.Connection, period: Period) -> Daily:
     """Daily counts from a sqlite3 connection (the CLI's read-only one)."""
     rows = {
-        name: connection.execute(sql, period.params()).fetchall()  # type: ignore[attr-defined]
+        name: connection.execute(sql, period.params()).fetchall()
         for name, sql in DAILY_QUERIES.items()
     }
     return Daily.from_rows(period, rows)
 
 
-def read(connection: object, period: Period) -> Totals:
+def read(connection: sqlite3.Connection, period: Period) -> Totals:
     """Totals from a sqlite3 connection (the CLI's read-only one)."""
     rows = {
-        name: connection.execute(sql, query_params(name, period)).fetchall()  # type: ignore[attr-defined]
+        name: connection.execute(sql, query_params(name, period)).fetchall()
         for name, sql in QUERIES.items()
     }
     return Totals.from_rows(period, rows)

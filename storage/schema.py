@@ -200,7 +200,7 @@ def tighten(path: Path) -> None:
 
 def migrate(connection: sqlite3.Connection) -> int:
     """Bring the schema to VERSION; return the version found. For a connection in autocommit mode."""
-    found = connection.execute("PRAGMA user_version").fetchone()[0]
+    found: int = connection.execute("PRAGMA user_version").fetchone()[0]
     if found > VERSION:
         raise SchemaTooNew(f"database schema version {found} is newer than this bot's ({VERSION})")
     for version in range(found, VERSION):

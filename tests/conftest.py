@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiogram import Bot, Dispatcher
@@ -16,6 +17,9 @@ from fake_telegram import OfflineReader, OfflineSession
 
 ROOT = Path(__file__).resolve().parent.parent
 TOKEN = "123456:" + "A" * 35
+
+# The `reader` fixture: reader(user_id=..., language_code=...) makes a reader of the bot under test.
+ReaderFactory = Callable[..., OfflineReader]
 
 
 @pytest.fixture
@@ -45,11 +49,11 @@ def dispatcher(contacts: Contacts) -> Dispatcher:
 
 
 @pytest.fixture
-def reader(dispatcher: Dispatcher, bot: Bot):  # type: ignore[no-untyped-def]
+def reader(dispatcher: Dispatcher, bot: Bot) -> ReaderFactory:
     """A factory of readers: reader(user_id=..., language_code=...)."""
 
-    def make(**user: object) -> OfflineReader:
-        return OfflineReader(dispatcher, bot, **user)  # type: ignore[arg-type]
+    def make(**user: Any) -> OfflineReader:  # the user's fields, as OfflineReader takes them
+        return OfflineReader(dispatcher, bot, **user)
 
     return make
 

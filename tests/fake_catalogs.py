@@ -5,19 +5,26 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from aiogram.utils.i18n import I18n
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
+if TYPE_CHECKING:
+    from bot.content.audiences import Audience
+
 T = TypeVar("T")
+
+
+# A catalog's entries for `write_catalog`: msgid, or (msgid, msgid_plural), to its translation.
+Entries = dict[str | tuple[str, str], str | tuple[str, ...]]
 
 
 def write_catalog(
     locales_dir: Path,
     lang: str,
-    entries: dict[str | tuple[str, str], str | tuple[str, ...]],
+    entries: Entries,
     *,
     header: str | None = None,
     fuzzy: tuple[str, ...] = (),
@@ -52,12 +59,17 @@ def translation(po: Path, msgid: str) -> str:
     """What a reader of this catalog sees for `msgid` (the msgid if it is untranslated or fuzzy)."""
     with po.open("rb") as file:
         message = read_po(file).get(msgid)
-    if message is None or message.fuzzy or not message.string:
+    if (
+        message is None
+        or message.fuzzy
+        or not isinstance(message.string, str)
+        or not message.string
+    ):
         return msgid
     return message.string
 
 
-def greeting(po: Path, audience: object = None) -> str:
+def greeting(po: Path, audience: Audience | None = None) -> str:
     """The first screen's text as a reader of this catalog gets it, for `audience` (by default the
     one the catalog's language points to), with the draft line above it if it is a draft."""
     from bot import review

@@ -40,7 +40,9 @@ def picture(png: bytes) -> Image.Image:
 
 
 def colours(image: Image.Image) -> dict[tuple[int, int, int], int]:
-    return {c: n for n, c in image.getcolors(image.width * image.height)}
+    found = image.getcolors(image.width * image.height)  # an RGB image: (count, (r, g, b)) pairs
+    assert found is not None  # None only when there are more colours than asked for
+    return {c: n for n, c in found}  # type: ignore[misc]  # Pillow's stubs do not tie the pairs to the mode
 
 
 def share_of(image: Image.Image, colour: tuple[int, int, int]) -> float:
@@ -69,7 +71,9 @@ async def month(tmp_path: Path) -> Path:
     return path
 
 
-def test_the_cli_writes_the_chart(month: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_the_cli_writes_the_chart(
+    month: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     chart = tmp_path / "chart.png"
     code, out, err = run("--db", str(month), "--chart", str(chart), capsys=capsys)
     assert code == 0, err
@@ -83,7 +87,9 @@ def test_the_cli_writes_the_chart(month: Path, tmp_path: Path, capsys) -> None: 
     assert set(chunks(png)) <= {b"IHDR", b"IDAT", b"IEND", b"pHYs"}
 
 
-def test_small_counts_are_not_drawn(month: Path, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_small_counts_are_not_drawn(
+    month: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     shown, hidden = tmp_path / "shown.png", tmp_path / "hidden.png"
     assert run("--db", str(month), "--chart", str(shown), "--days", "7", capsys=capsys)[0] == 0
     code, _out, _err = run(
@@ -124,8 +130,8 @@ def test_an_empty_period_is_still_a_chart() -> None:
 
 
 async def test_stats_sends_the_chart_after_the_table_to_admins_only(
-    contacts: Contacts, bot: Bot, month: Path, tmp_path: Path, monkeypatch
-) -> None:  # type: ignore[no-untyped-def]
+    contacts: Contacts, bot: Bot, month: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     before = sorted(p.name for p in tmp_path.iterdir())
     counter = await SQLiteCounter.open(month, clock=lambda: at(TODAY), flush_interval=3600)

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
+from typing import Any
 
 import pytest
+from aiogram import Bot
 
 from bot import commands, telegram_html
 from bot.languages import DEFAULT_LOCALE, catalog_paths, make_i18n
+from fake_telegram import OfflineSession
 from tests.fake_catalogs import translation, untranslated, write_catalog
 
 COMMANDS = untranslated(commands.command_list)
@@ -16,14 +20,14 @@ SHORT = untranslated(commands.short_description)
 PRESENT = {p.parent.parent.name: p for p in catalog_paths()}
 
 
-def by_language(session, method: str) -> dict[str | None, dict]:  # type: ignore[no-untyped-def]
+def by_language(session: OfflineSession, method: str) -> dict[str | None, dict]:
     calls = session.telegram.calls_to(method)
     return {call.params.get("language_code"): call.params for call in calls}
 
 
 async def test_every_language_gets_its_commands_and_descriptions_and_russian_is_the_default(
-    bot, session
-) -> None:  # type: ignore[no-untyped-def]
+    bot: Bot, session: OfflineSession
+) -> None:
     i18n = make_i18n()
     await commands.publish(bot, i18n)
     assert all(r.ok for r in session.telegram.calls), [
@@ -49,8 +53,8 @@ async def test_every_language_gets_its_commands_and_descriptions_and_russian_is_
 
 
 async def test_a_script_variant_is_published_under_its_two_letter_code(
-    tmp_path, bot, session
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, bot: Bot, session: OfflineSession
+) -> None:
     write_catalog(tmp_path, "ru", {SHORT: "Коротко."})
     write_catalog(tmp_path, "uz_Latn", {SHORT: "Qisqacha."})
     write_catalog(tmp_path, "uz_Cyrl", {SHORT: "Қисқача."})
@@ -66,8 +70,8 @@ async def test_a_script_variant_is_published_under_its_two_letter_code(
 
 
 async def test_a_refused_translation_does_not_stop_the_start(
-    tmp_path, bot, session, caplog
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, bot: Bot, session: OfflineSession, caplog: pytest.LogCaptureFixture
+) -> None:
     write_catalog(tmp_path, "ru", {SHORT: "Коротко."})
     write_catalog(tmp_path, "uk", {SHORT: "Дуже " * 30, DESCRIPTION: "Опис."})
     with caplog.at_level(logging.WARNING):
@@ -91,7 +95,9 @@ async def test_a_refused_translation_does_not_stop_the_start(
         ("setMyShortDescription", {"short_description": "x" * 121}),
     ],
 )
-def test_the_offline_telegram_refuses_what_telegram_refuses(method, params) -> None:  # type: ignore[no-untyped-def]
+def test_the_offline_telegram_refuses_what_telegram_refuses(
+    method: str, params: dict[str, Any]
+) -> None:
     from fake_telegram import Telegram
 
     status, body = Telegram().call(method, params)
@@ -99,8 +105,8 @@ def test_the_offline_telegram_refuses_what_telegram_refuses(method, params) -> N
 
 
 async def test_every_recruits_language_is_published_under_the_code_telegram_accepts(
-    tmp_path, bot, session
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, bot: Bot, session: OfflineSession
+) -> None:
     """ISO 639-1 codes only: uz_Latn goes out as uz, zh_Hans as zh."""
     catalogs = (
         "ru",
@@ -122,10 +128,11 @@ async def test_every_recruits_language_is_published_under_the_code_telegram_acce
     await commands.publish(bot, make_i18n(tmp_path, offer_incomplete=True))
     assert all(r.ok for r in session.telegram.calls)
     shorts = by_language(session, "setMyShortDescription")
-    assert {code: call["short_description"] for code, call in shorts.items()} == {
+    expected: dict[str | None, str] = {
         None: "short in ru",
         **{lang.split("_")[0]: f"short in {lang}" for lang in catalogs},
     }
+    assert {code: call["short_description"] for code, call in shorts.items()} == expected
     sets = by_language(session, "setMyCommands")
     assert sets["zh"]["commands"][0]["description"] == "zh_Hans"
     assert sets["uz"]["commands"][0]["description"] == "uz_Latn"

@@ -5,9 +5,10 @@ from __future__ import annotations
 from bot.callbacks import ChooseRole, Nav, Role
 from bot.content.tree import BY_ID, HOME, PARENT, SECTIONS
 from fake_telegram import OfflineReader
+from tests.conftest import ReaderFactory
 
 
-async def test_start_asks_who_is_asking_then_shows_the_menu(reader) -> None:  # type: ignore[no-untyped-def]
+async def test_start_asks_who_is_asking_then_shows_the_menu(reader: ReaderFactory) -> None:
     user: OfflineReader = reader()
     replies = await user.send("/start")
     assert [r.method for r in replies] == ["sendMessage"]
@@ -22,7 +23,7 @@ async def test_start_asks_who_is_asking_then_shows_the_menu(reader) -> None:  # 
     assert [Nav(to=c).pack() for c in BY_ID[HOME].children] == datas[: len(BY_ID[HOME].children)]
 
 
-async def test_every_message_is_protected_and_html(reader) -> None:  # type: ignore[no-untyped-def]
+async def test_every_message_is_protected_and_html(reader: ReaderFactory) -> None:
     user = reader()
     for request in await user.send("/start"):
         if request.method == "sendMessage":
@@ -30,7 +31,7 @@ async def test_every_message_is_protected_and_html(reader) -> None:  # type: ign
             assert request.params["parse_mode"] == "HTML"
 
 
-async def test_back_and_home_on_every_screen_but_home(reader) -> None:  # type: ignore[no-untyped-def]
+async def test_back_and_home_on_every_screen_but_home(reader: ReaderFactory) -> None:
     user = reader()
     await user.send("/start")
     await user.press(ChooseRole(role=Role.READER).pack())
@@ -45,7 +46,9 @@ async def test_back_and_home_on_every_screen_but_home(reader) -> None:  # type: 
             assert Nav(to=PARENT[section.id]).pack() in datas, section.id
 
 
-async def test_stale_or_forged_buttons_are_answered_with_a_fresh_menu(reader) -> None:  # type: ignore[no-untyped-def]
+async def test_stale_or_forged_buttons_are_answered_with_a_fresh_menu(
+    reader: ReaderFactory,
+) -> None:
     user = reader()
     await user.send("/start")
     for data in ["n:no_such_section", "l:zz", "garbage", "r:king", "x" * 64, "n:" + "a" * 62]:
@@ -64,7 +67,7 @@ async def test_stale_or_forged_buttons_are_answered_with_a_fresh_menu(reader) ->
         assert Nav(to=BY_ID[HOME].children[0]).pack() in datas
 
 
-async def test_commands_menu_help_language(reader) -> None:  # type: ignore[no-untyped-def]
+async def test_commands_menu_help_language(reader: ReaderFactory) -> None:
     user = reader()
     for command in ["/menu", "/help", "/language", "/start"]:
         replies = await user.send(command)
@@ -79,7 +82,7 @@ async def test_commands_menu_help_language(reader) -> None:  # type: ignore[no-u
     assert Nav(to="rights").pack() in datas
 
 
-async def test_free_text_and_unknown_commands_get_a_calm_reply(reader) -> None:  # type: ignore[no-untyped-def]
+async def test_free_text_and_unknown_commands_get_a_calm_reply(reader: ReaderFactory) -> None:
     user = reader()
     for text in ["hello", "/unknown", "<b>not html</b> & more", "я" * 4096]:
         replies = await user.send(text)
@@ -87,7 +90,7 @@ async def test_free_text_and_unknown_commands_get_a_calm_reply(reader) -> None: 
         assert all(r.ok for r in replies)
 
 
-async def test_groups_get_no_conversation(reader) -> None:  # type: ignore[no-untyped-def]
+async def test_groups_get_no_conversation(reader: ReaderFactory) -> None:
     user = reader()
     user.chat = {"id": -100123, "type": "supergroup", "title": "A group"}
     replies = await user.send("/start")

@@ -13,6 +13,7 @@ import sqlite3
 import stat
 import time
 from collections import Counter as Tally
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -56,7 +57,9 @@ def as_dicts(rows: dict[str, list[tuple]]) -> tuple[dict, dict]:
     return counts, readers
 
 
-def simulate(counter: SQLiteCounter, clock: Clock, days: list[str], users: int, seed: int):
+def simulate(
+    counter: SQLiteCounter, clock: Clock, days: list[str], users: int, seed: int
+) -> tuple[dict[tuple[str, str, str, str], int], dict[tuple[str, str], int]]:
     """Users do random things over several days; returns the exact expected counts and readers."""
     rng = random.Random(seed)
     expected: Tally = Tally()
@@ -151,9 +154,9 @@ async def test_days_are_utc_dates(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 
 async def test_bad_values_never_raise_and_never_reach_disk(tmp_path: Path) -> None:
     counter = await SQLiteCounter.open(tmp_path / "c.sqlite3")
-    counter.record("no-such-event", lang="ru", user_id=1)  # type: ignore[arg-type]
+    counter.record("no-such-event", lang="ru", user_id=1)  # type: ignore[arg-type]  # on purpose: a wrong value from a handler
     counter.record(Event.STARTED, lang="Иван Петров", user_id=2)
-    counter.record(Event.STARTED, lang=None, user_id=None)  # type: ignore[arg-type]
+    counter.record(Event.STARTED, lang=None, user_id=None)  # type: ignore[arg-type]  # on purpose: a wrong value from a handler
     counter.record(Event.SECTION_READ, lang="ru", user_id=3, topic="my phone is +79991234567")
     counter.record(Event.SECTION_READ, lang="pt_BR", user_id=4, topic="faq")
     await counter.close()
@@ -188,7 +191,7 @@ def identifying_patterns(user_id: int, key: bytes | None = None) -> dict[str, by
     for size in (4, 8):
         for order in ("little", "big"):
             try:
-                found[f"{size}-byte {order}"] = user_id.to_bytes(size, order)  # type: ignore[arg-type]
+                found[f"{size}-byte {order}"] = user_id.to_bytes(size, order)
             except OverflowError:
                 continue
     for name in ("sha256", "md5", "sha1", "blake2b", "blake2s"):
@@ -365,7 +368,7 @@ async def test_the_audience_is_a_short_code_or_unknown(tmp_path: Path) -> None:
     async with SQLiteCounter(tmp_path / "c.sqlite3", flush_interval=3600) as counter:
         counter.record(Event.STARTED, lang="ru", audience="foreign", user_id=1)
         counter.record(Event.STARTED, lang="ru", audience="Ivan Petrov +79161234567", user_id=2)
-        counter.record(Event.STARTED, lang="ru", audience=None, user_id=3)  # type: ignore[arg-type]
+        counter.record(Event.STARTED, lang="ru", audience=None, user_id=3)  # type: ignore[arg-type]  # on purpose: a wrong value from a handler
     db = sqlite3.connect(tmp_path / "c.sqlite3")
     rows = dict(db.execute("SELECT audience, n FROM counts"))
     readers = dict(db.execute("SELECT audience, n FROM readers"))
@@ -415,7 +418,7 @@ def assert_no_user_data(caplog: pytest.LogCaptureFixture, user_ids: list[int]) -
         assert str(user_id) not in text
 
 
-async def wait_for(condition, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+async def wait_for(condition: Callable[[], object], timeout: float = 10.0) -> None:
     began = time.monotonic()
     while not condition():
         assert time.monotonic() - began < timeout
@@ -459,7 +462,7 @@ async def test_a_full_database_keeps_counts_in_memory(
     await counter.flush()
     full = (*schema.WRITER_PRAGMAS, "PRAGMA max_page_count = 1")  # = the current size
     monkeypatch.setattr(schema, "WRITER_PRAGMAS", full)
-    await counter._db.execute("PRAGMA max_page_count = 1")  # type: ignore[union-attr]
+    await counter._db.execute("PRAGMA max_page_count = 1")  # type: ignore[union-attr]  # open: its connection exists
     for user in range(2, 3000):  # enough distinct rows to need new pages
         counter.record(Event.SECTION_READ, lang="ru", user_id=user, topic=f"s{user}")
     await asyncio.sleep(1.0)

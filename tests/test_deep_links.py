@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from aiogram import Bot
+from aiogram import Bot, Dispatcher
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -28,7 +28,7 @@ from bot.languages import available, catalog_paths, make_i18n
 from bot.middlewares import Throttle
 from bot.states import AUDIENCE, DATA_KEYS, LOCALE
 from fake_telegram import OfflineReader
-from storage import Event, SQLiteCounter
+from storage import Counter, Event, SQLiteCounter
 from tests.fake_catalogs import greeting
 
 from .conftest import TOKEN
@@ -49,11 +49,13 @@ class Recorder:
         self.events.append((event, lang, str(audience), topic))
 
 
-def dispatcher(contacts: Contacts, counter: object = None, campaigns: frozenset[str] = frozenset()):  # type: ignore[no-untyped-def]
-    settings = Settings(token=TOKEN, campaigns=campaigns, _env_file=None)  # type: ignore[call-arg]
+def dispatcher(
+    contacts: Contacts, counter: Counter | None = None, campaigns: frozenset[str] = frozenset()
+) -> Dispatcher:
+    settings = Settings(token=TOKEN, campaigns=campaigns, _env_file=None)
     return build_dispatcher(
         contacts=contacts,
-        counter=counter,  # type: ignore[arg-type]
+        counter=counter,
         settings=settings,
         i18n=I18N,
         throttle=Throttle(enabled=False),
@@ -223,7 +225,7 @@ async def test_a_campaign_is_counted_per_day_shown_in_stats_and_suppressed_in_ex
     now = datetime(2025, 5, 20, 9, 30, tzinfo=UTC).timestamp()
     counter = await SQLiteCounter.open(tmp_path / "counts.sqlite3", clock=lambda: now)
     admin_id = 5
-    settings = Settings(  # type: ignore[call-arg]
+    settings = Settings(
         token=TOKEN, admins=frozenset({admin_id}), campaigns=frozenset({CAMPAIGN}), _env_file=None
     )
     d = build_dispatcher(

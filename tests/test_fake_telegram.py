@@ -132,9 +132,10 @@ async def test_send_message_returns_a_full_message(api: Telegram, tg: Bot) -> No
     assert isinstance(sent, Message)
     assert sent.text == "Hello & welcome"
     assert sent.chat.id == ALICE["id"] and sent.chat.type == "private"
-    assert sent.from_user.id == api.bot_user["id"]
+    assert sent.from_user is not None and sent.from_user.id == api.bot_user["id"]
     assert sent.message_id == 2  # the user's /start was message 1 in this chat
     assert sent.has_protected_content
+    assert sent.reply_markup is not None
     assert sent.reply_markup.inline_keyboard[0][0].callback_data == "next"
     call = api.calls[-1]
     assert call.method == "sendMessage" and call.ok
@@ -171,7 +172,7 @@ async def test_length_counts_after_parsing(api: Telegram, tg: Bot) -> None:
     with pytest.raises(TelegramBadRequest, match="message text is empty"):
         await tg.send_message(ALICE["id"], "<b> </b>")
     ok = await tg.send_message(ALICE["id"], "<b>" + "я" * 4096 + "</b>")
-    assert len(ok.text) == 4096
+    assert ok.text is not None and len(ok.text) == 4096
     # Without parse_mode the tags are text and count.
     with pytest.raises(TelegramBadRequest, match="too long"):
         await tg.send_message(ALICE["id"], "<b>" + "x" * 4094 + "</b>", parse_mode=None)
@@ -211,10 +212,10 @@ async def test_identical_edit_is_not_modified(api: Telegram, tg: Bot) -> None:
         await tg.edit_message_text("<b>Step 1</b>", **edit, reply_markup=keyboard(("Go", "g")))
     # Same words, other formatting: a change.
     edited = await tg.edit_message_text("<i>Step 1</i>", **edit, reply_markup=keyboard(("Go", "g")))
-    assert edited.edit_date is not None
+    assert isinstance(edited, Message) and edited.edit_date is not None
     # Same text, keyboard dropped: a change too, and the keyboard is gone.
     edited = await tg.edit_message_text("<i>Step 1</i>", **edit)
-    assert edited.reply_markup is None
+    assert isinstance(edited, Message) and edited.reply_markup is None
     assert "reply_markup" not in api.messages_in(ALICE["id"])[-1]
     with pytest.raises(TelegramBadRequest, match="message to edit not found"):
         await tg.edit_message_text("x", chat_id=ALICE["id"], message_id=999)
@@ -312,8 +313,8 @@ async def test_long_poll_returns_a_pushed_update_promptly(served: Telegram, poll
     found = await polling.get_updates(timeout=10, request_timeout=15)
     await pusher
     assert time.monotonic() - started < 5  # not the 10 s long poll
-    assert len(found) == 1 and found[0].message.text == "/start"
-    assert found[0].message.from_user.language_code == "uk"
+    assert len(found) == 1 and (got := found[0].message) is not None and got.text == "/start"
+    assert got.from_user is not None and got.from_user.language_code == "uk"
     # Not confirmed yet: offered again; confirmed by the offset: gone.
     again = await polling.get_updates(timeout=0)
     assert [u.update_id for u in again] == [found[0].update_id]
@@ -346,7 +347,10 @@ async def test_a_webhook_and_polling_exclude_each_other(api: Telegram, tg: Bot) 
         await tg.get_updates(timeout=0)
     api.push(message(ALICE, "anyone there?"))  # waits for the webhook, which the model keeps
     assert await tg.delete_webhook()  # keeping what is pending
-    assert [u.message.text for u in await tg.get_updates(timeout=0)] == ["/start", "anyone there?"]
+    assert [u.message and u.message.text for u in await tg.get_updates(timeout=0)] == [
+        "/start",
+        "anyone there?",
+    ]
     assert (await tg.get_webhook_info()).url == ""
     assert await tg.delete_webhook()  # again: nothing to delete, still True
 
@@ -374,7 +378,7 @@ async def test_dropping_pending_updates_and_an_empty_url(api: Telegram, tg: Bot)
     api.push(message(ALICE, "two"))
     api.advance_time(1)
     assert await tg.set_webhook("")  # an empty URL deletes the webhook, as deleteWebhook does
-    assert [u.message.text for u in await tg.get_updates(timeout=0)] == ["two"]
+    assert [u.message and u.message.text for u in await tg.get_updates(timeout=0)] == ["two"]
     api.push(message(ALICE, "three"))
     await tg.delete_webhook(drop_pending_updates=True)
     assert await tg.get_updates(timeout=0) == []
@@ -467,7 +471,8 @@ async def test_a_button_press_is_answered_once(api: Telegram, tg: Bot) -> None:
         await tg.answer_callback_query(pressed["id"], text="x" * 201)
     assert await tg.answer_callback_query(pressed["id"], text="ok")
     assert api.unanswered_callback_queries() == []
-    assert api.callback_answer(pressed["id"])["text"] == "ok"
+    answer = api.callback_answer(pressed["id"])
+    assert answer is not None and answer["text"] == "ok"
     for query_id in (pressed["id"], "12345"):
         with pytest.raises(TelegramBadRequest, match="query is too old"):
             await tg.answer_callback_query(query_id)
@@ -589,6 +594,7 @@ async def test_aiogram_polls_and_answers_through_it(served: Telegram, polling: B
 
     @dp.callback_query(F.data == "rights")
     async def rights(query: CallbackQuery) -> None:
+        assert isinstance(query.message, Message)
         await query.message.edit_text("<b>Art. 13</b>: humane treatment")
         await query.answer()
 
@@ -601,6 +607,7 @@ async def test_aiogram_polls_and_answers_through_it(served: Telegram, polling: B
         served.push(callback(ALICE, shown["message_id"], "rights"))
         await until(lambda: served.calls_to("answerCallbackQuery", ok=True))
         shown = served.last_bot_message(ALICE["id"])
+        assert shown is not None
         assert shown["text"] == "Art. 13: humane treatment" and "reply_markup" not in shown
         await until(lambda: not served.pending_updates())  # confirmed by the offset
     finally:

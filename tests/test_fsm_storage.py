@@ -8,6 +8,7 @@ adapted, over the storages and events isolation the bot runs with.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 from typing import TypedDict
 
 import pytest
@@ -79,7 +80,9 @@ async def test_every_reader_is_forgotten_within_the_ttl_and_one_sweep_without_an
         await storage.close()
 
 
-async def test_the_storage_is_capped_and_the_least_recently_active_go_first(caplog) -> None:  # type: ignore[no-untyped-def]
+async def test_the_storage_is_capped_and_the_least_recently_active_go_first(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     storage = TTLMemoryStorage(3600, maxsize=100)
     await write_readers(storage, range(100))
     await storage.get_data(key(0))  # reader 0 is active again
@@ -102,7 +105,7 @@ async def test_closing_forgets_everyone_and_stops_the_sweeper() -> None:
 
 # -- aiogram's own storage tests ----------------------------------------------------------------
 @pytest.fixture(params=["memory", "redis"])
-async def storage(request: pytest.FixtureRequest) -> BaseStorage:  # type: ignore[misc]
+async def storage(request: pytest.FixtureRequest) -> AsyncIterator[BaseStorage]:
     if request.param == "memory":
         storage: BaseStorage = TTLMemoryStorage(3600)
     else:
@@ -149,7 +152,7 @@ async def test_set_data(storage: BaseStorage, storage_key: StorageKey) -> None:
     assert await storage.get_value(storage_key=storage_key, dict_key="foo", default="baz") == "bar"
 
     with pytest.raises(DataNotDictLikeError):
-        await storage.set_data(key=storage_key, data=())  # type: ignore[arg-type]
+        await storage.set_data(key=storage_key, data=())  # type: ignore[arg-type]  # on purpose: what aiogram refuses
 
 
 async def test_update_data(storage: BaseStorage, storage_key: StorageKey) -> None:

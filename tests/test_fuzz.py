@@ -101,7 +101,7 @@ entities = st.lists(
     ),
     max_size=3,
 )
-MEDIA = [
+MEDIA: list[dict[str, Any]] = [
     {"photo": [{"file_id": "p", "file_unique_id": "p", "width": 9, "height": 9}]},
     {
         "sticker": {
@@ -152,7 +152,7 @@ def any_update(draw: st.DrawFn) -> dict[str, Any]:
         return updates.message(user, chat=chat, date=date, **media)
     if kind == "edited":
         text = draw(texts) or "."
-        edit = {"message_id": message_id, "edit_date": date + 1}
+        edit: dict[str, Any] = {"message_id": message_id, "edit_date": date + 1}
         return updates.message(user, text, chat=chat, date=date, kind="edited_message", **edit)
     if kind == "post":
         return updates.message(user, "x", chat=chat_for(user, "channel"), kind="channel_post")

@@ -9,12 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from aiogram import Bot
+from aiogram import Bot, Dispatcher
 from babel.core import get_global
 
 from bot import commands
 from bot.app import build_dispatcher
 from bot.callbacks import Action, ChooseLanguage, ChooseRole, Do, Role
+from bot.config import Contacts
 from bot.handlers import start
 from bot.languages import (
     DEFAULT_LOCALE,
@@ -84,7 +85,7 @@ FALLBACKS = {
 }
 
 
-def dispatcher_for(locales_dir, contacts):  # type: ignore[no-untyped-def]
+def dispatcher_for(locales_dir: Path, contacts: Contacts) -> Dispatcher:
     # The toy catalogs below hold a few texts each: offered all the same.
     i18n = make_i18n(locales_dir, offer_incomplete=locales_dir != LOCALES_DIR)
     return build_dispatcher(contacts=contacts, i18n=i18n, throttle=Throttle(enabled=False))
@@ -92,8 +93,8 @@ def dispatcher_for(locales_dir, contacts):  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize(("language_code", "lang"), CASES)
 async def test_the_greeting_comes_in_the_readers_language(
-    language_code, lang, contacts, bot: Bot
-) -> None:  # type: ignore[no-untyped-def]
+    language_code: str | None, lang: str, contacts: Contacts, bot: Bot
+) -> None:
     reader = OfflineReader(dispatcher_for(LOCALES_DIR, contacts), bot, language_code=language_code)
     replies = await reader.send("/start")
     assert [r.method for r in replies] == ["sendMessage"]
@@ -101,7 +102,7 @@ async def test_the_greeting_comes_in_the_readers_language(
 
 
 @pytest.fixture
-def two_languages(tmp_path):  # type: ignore[no-untyped-def]
+def two_languages(tmp_path: Path) -> Path:
     write_catalog(
         tmp_path, "ru", {GREETING: "Здравствуйте.", "Choose a language:": "Выберите язык:"}
     )
@@ -124,8 +125,12 @@ def two_languages(tmp_path):  # type: ignore[no-untyped-def]
     ],
 )
 async def test_regional_tags_reach_their_catalog(
-    two_languages, contacts, bot, language_code, expected
-) -> None:  # type: ignore[no-untyped-def]
+    two_languages: Path,
+    contacts: Contacts,
+    bot: Bot,
+    language_code: str | None,
+    expected: str | None,
+) -> None:
     reader = OfflineReader(
         dispatcher_for(two_languages, contacts), bot, language_code=language_code
     )
@@ -134,8 +139,8 @@ async def test_regional_tags_reach_their_catalog(
 
 
 async def test_the_language_button_switches_and_the_choice_survives_start(
-    two_languages, contacts, bot
-) -> None:  # type: ignore[no-untyped-def]
+    two_languages: Path, contacts: Contacts, bot: Bot
+) -> None:
     dispatcher = dispatcher_for(two_languages, contacts)
     reader = OfflineReader(dispatcher, bot, language_code="uk-UA")
     await reader.send("/start")
@@ -167,11 +172,11 @@ async def test_the_language_button_switches_and_the_choice_survives_start(
 
     replies = await reader.send("/start")
     assert replies[0].params["text"] == "Здравствуйте."
-    labels = [
+    language_labels = [
         b["text"] for row in replies[0].params["reply_markup"]["inline_keyboard"] for b in row
     ]
     assert (
-        "🌐 Language / Язык / 언어" in labels
+        "🌐 Language / Язык / 언어" in language_labels
     )  # the fabricated ru catalog lacks "Language": English leads
     await reader.press(ChooseRole(role=Role.READER).pack())
     await reader.press(Do(action=Action.LANGUAGES).pack())
@@ -179,8 +184,8 @@ async def test_the_language_button_switches_and_the_choice_survives_start(
 
 
 async def test_a_reader_who_chose_a_role_gets_the_menu_in_the_new_language(
-    two_languages, contacts, bot
-) -> None:  # type: ignore[no-untyped-def]
+    two_languages: Path, contacts: Contacts, bot: Bot
+) -> None:
     write_catalog(two_languages, "uk", {GREETING: "Вітаємо.", "Language": "Мова"})
     reader = OfflineReader(dispatcher_for(two_languages, contacts), bot, language_code="ru")
     await reader.send("/start")
@@ -214,13 +219,13 @@ async def test_a_reader_who_chose_a_role_gets_the_menu_in_the_new_language(
         *[(tag, RECRUITS, None if tag == "pt-BR" else lang) for tag, lang in FALLBACKS.items()],
     ],
 )
-def test_match(tag, known, expected) -> None:  # type: ignore[no-untyped-def]
+def test_match(tag: str | None, known: tuple[str, ...], expected: str | None) -> None:
     assert match(tag, known) == expected
 
 
 async def test_a_variant_of_a_recruits_language_reaches_its_catalog(
-    tmp_path, contacts, bot
-) -> None:  # type: ignore[no-untyped-def]
+    tmp_path: Path, contacts: Contacts, bot: Bot
+) -> None:
     for lang in RECRUITS:
         write_catalog(tmp_path, lang, {GREETING: f"greeting in {lang}"})
     d = dispatcher_for(tmp_path, contacts)
@@ -252,7 +257,7 @@ def test_native_names_come_from_cldr() -> None:
     assert native_name("zz") == "zz"
 
 
-def test_a_stale_mo_is_compiled_again_even_when_the_po_looks_older(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_stale_mo_is_compiled_again_even_when_the_po_looks_older(tmp_path: Path) -> None:
     po = write_catalog(tmp_path, "uk", {"Main menu": "Меню"})
     assert compile_catalogs(tmp_path) == [po]
     assert compile_catalogs(tmp_path) == []  # unchanged: nothing to do
@@ -270,7 +275,7 @@ def test_a_stale_mo_is_compiled_again_even_when_the_po_looks_older(tmp_path) -> 
 
 
 @pytest.fixture
-def with_kazakh(tmp_path):  # type: ignore[no-untyped-def]
+def with_kazakh(tmp_path: Path) -> Path:
     """The real catalogs, and Kazakh just added with `locales add kk`: every text still empty.
     (locales/kk, the real Kazakh catalog, is left out of the copy: it is added anew.)"""
     locales = tmp_path / "locales"
@@ -291,7 +296,9 @@ def with_kazakh(tmp_path):  # type: ignore[no-untyped-def]
     return locales
 
 
-async def test_a_partial_catalog_does_not_reach_readers(with_kazakh, contacts, bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_partial_catalog_does_not_reach_readers(
+    with_kazakh: Path, contacts: Contacts, bot: Bot
+) -> None:
     assert "kk" in held_back(with_kazakh) and "untranslated" in held_back(with_kazakh)["kk"]
     i18n = make_i18n(with_kazakh)
     assert "kk" not in i18n.available_locales and "uk" in i18n.available_locales
@@ -309,7 +316,7 @@ async def test_a_partial_catalog_does_not_reach_readers(with_kazakh, contacts, b
     assert "kk" not in commands.telegram_languages(i18n)  # no commands published in Kazakh
 
 
-def test_a_catalog_is_offered_once_complete_and_the_verdict_is_kept(with_kazakh) -> None:  # type: ignore[no-untyped-def]
+def test_a_catalog_is_offered_once_complete_and_the_verdict_is_kept(with_kazakh: Path) -> None:
     kk = with_kazakh / "kk" / "LC_MESSAGES" / "messages.po"
     english = (with_kazakh / "en" / "LC_MESSAGES" / "messages.po").read_text(encoding="utf-8")
     kk.write_text(english.replace("Language: en\\n", "Language: kk\\n"), encoding="utf-8")

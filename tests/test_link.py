@@ -77,7 +77,7 @@ async def test_the_link_and_its_qr_code_open_the_bot_in_the_language_and_count_t
     # What a phone does with it: Telegram opens the chat and sends "/start <payload>".
     payload = decoded(png)[0].split("?start=", 1)[1]
     counter = Recorder()
-    settings = Settings(token=TOKEN, campaigns=frozenset({"leaflet-2025-01"}), _env_file=None)  # type: ignore[call-arg]
+    settings = Settings(token=TOKEN, campaigns=frozenset({"leaflet-2025-01"}), _env_file=None)
     dispatcher = build_dispatcher(
         contacts=contacts,
         counter=counter,
@@ -123,7 +123,7 @@ def test_the_username_comes_from_telegram_for_the_token(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with ServerThread(Telegram()) as telegram:
-        monkeypatch.setenv("BOT_API_URL", telegram.url)
+        monkeypatch.setenv("BOT_API_URL", str(telegram.url))  # served: the URL is set
         monkeypatch.setenv("BOT_TOKEN", telegram.token)
         code, out, err = link("--lang", "uk", capsys=capsys)
         assert (code, out.strip()) == (0, "https://t.me/offline_bot?start=uk"), err

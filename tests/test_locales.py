@@ -44,9 +44,9 @@ SHORT = untranslated(commands.short_description)
 PLURAL = ("{n} reader", "{n} readers")
 
 
-def sound_entries() -> dict:  # type: ignore[type-arg]
+def sound_entries() -> dict:
     """A catalog that passes: the source texts themselves."""
-    entries: dict = {  # type: ignore[type-arg]
+    entries: dict = {
         # Ukrainian has three plural forms: one, few, many.
         m.id: m.id if isinstance(m.id, str) else (m.id[0], m.id[1], m.id[1])
         for m in TEMPLATE
@@ -232,8 +232,8 @@ def project(tmp_path: Path) -> Path:
 
 
 def test_extract_writes_the_template_and_updates_catalogs_with_fuzzy_matching(
-    project: Path, capsys
-) -> None:  # type: ignore[no-untyped-def]
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert cli(project, "add", "uk") == 0
     po = catalogs.po_path("uk", project / "locales")
     text = po.read_text(encoding="utf-8")
@@ -308,8 +308,8 @@ def test_extract_keeps_each_catalogs_review_status(project: Path) -> None:
 
 
 def test_add_creates_a_catalog_with_its_cldr_header_and_refuses_twice(
-    project: Path, capsys
-) -> None:  # type: ignore[no-untyped-def]
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert cli(project, "add", "tg") == 0
     assert review.status(catalogs.po_path("tg", project / "locales")) == "draft"
     catalog = catalogs.read(catalogs.po_path("tg", project / "locales"), "tg")
@@ -327,7 +327,9 @@ def test_add_creates_a_catalog_with_its_cldr_header_and_refuses_twice(
     assert "readers whose Telegram says tg-TJ get it" in capsys.readouterr().out
 
 
-def test_check_prints_each_problem_and_fails_then_passes(project: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_check_prints_each_problem_and_fails_then_passes(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert cli(project, "add", "uk") == 0
     po = catalogs.po_path("uk", project / "locales")
     capsys.readouterr()
@@ -357,8 +359,8 @@ def test_check_prints_each_problem_and_fails_then_passes(project: Path, capsys) 
 
 
 def test_compile_fails_on_a_broken_catalog_and_compiles_all_otherwise(
-    project: Path, capsys
-) -> None:  # type: ignore[no-untyped-def]
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert cli(project, "add", "uk") == 0
     po = catalogs.po_path("uk", project / "locales")
     good = po.read_text(encoding="utf-8")

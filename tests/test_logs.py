@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import re
 
+import pytest
+
 from bot.logs import ScrubAiogram, setup
 
 
@@ -43,7 +45,7 @@ def test_plain_numbers_are_left_alone() -> None:
     assert scrubbed("Duration %d ms", 1234567) != "Duration 1234567 ms"  # a long integer is an id
 
 
-def test_aiogram_per_update_lines_are_debug(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_aiogram_per_update_lines_are_debug(capsys: pytest.CaptureFixture[str]) -> None:
     root = logging.getLogger()
     handlers, level = root.handlers[:], root.level
     try:

@@ -10,6 +10,7 @@ import inspect
 import itertools
 import re
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -74,7 +75,7 @@ class Rig:
             self.calls.append((self.clock.now, method, params, status))
             return status, body
 
-        self.telegram.call = call  # type: ignore[method-assign]
+        self.telegram.call = call  # type: ignore[method-assign]  # on this instance only, for this test
 
     def bot_message(self, chat_id: int, text: str) -> int:
         """A message the bot sent earlier (straight to the fake, not through the queue)."""
@@ -141,7 +142,9 @@ def test_every_method_that_sends_edits_or_deletes_a_message_is_queued_or_named()
     ],
     ids=["answerCallbackQuery", "getMe", "setMyCommands", "leaveChat"],
 )
-async def test_what_is_not_a_message_goes_at_once_while_messages_wait(call) -> None:  # type: ignore[no-untyped-def]
+async def test_what_is_not_a_message_goes_at_once_while_messages_wait(
+    call: Callable[[Bot], Awaitable[object]],
+) -> None:
     gate = GatedRate()
     rig = Rig({"send_rate": gate})
     held = asyncio.ensure_future(rig.bot.send_message(7, "waits"))
@@ -205,11 +208,15 @@ async def test_instances_sharing_one_rate_keep_it_together() -> None:
             session.telegram.add_chat({"id": chat, "type": "private", "first_name": "Reader"})
         answer = session.telegram.call
 
-        def call(method: str, params: dict[str, Any], answer=answer) -> tuple[int, dict[str, Any]]:  # type: ignore[no-untyped-def]
+        def call(
+            method: str,
+            params: dict[str, Any],
+            answer: Callable[[str, dict[str, Any]], tuple[int, dict[str, Any]]] = answer,
+        ) -> tuple[int, dict[str, Any]]:
             stamps.append(time.monotonic())
             return answer(method, params)
 
-        session.telegram.call = call  # type: ignore[method-assign]
+        session.telegram.call = call  # type: ignore[method-assign]  # on this instance only, for this test
         bots.append(build_bot(TOKEN, session=session, scheduler=scheduler))
     await asyncio.gather(*(bot.send_message(chat, "hi") for bot in bots for chat in range(1, 16)))
     assert len(stamps) == 30
@@ -222,7 +229,9 @@ async def test_instances_sharing_one_rate_keep_it_together() -> None:
     [{}, {"rate": 1, "chat_rate": 1000, "chat_burst": 1000}],
     ids=["default rates", "only the global rate"],
 )
-async def test_a_new_readers_first_reply_is_not_behind_other_readers_queues(options) -> None:  # type: ignore[no-untyped-def]
+async def test_a_new_readers_first_reply_is_not_behind_other_readers_queues(
+    options: dict[str, Any],
+) -> None:
     rig = Rig(options)
     busy = [
         asyncio.ensure_future(rig.bot.send_message(reader, f"tap {i}"))
@@ -387,7 +396,7 @@ async def test_many_429s_in_flight_together_make_one_pause() -> None:
         await release.wait()
         return await make_request(bot, method, timeout)
 
-    rig.session.make_request = slow  # type: ignore[method-assign]
+    rig.session.make_request = slow  # type: ignore[method-assign]  # on this instance only, for this test
     sends = [asyncio.ensure_future(rig.bot.send_message(chat, "hi")) for chat in range(1, 6)]
     await asyncio.wait_for(all_on_their_way.wait(), 1)
     release.set()

@@ -6,10 +6,14 @@ import asyncio
 import io
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 from bot.__main__ import main
 from bot.app import build_bot, build_dispatcher
 from bot.callbacks import Nav
+from bot.config import Contacts
 from bot.content.tree import BY_ID, HOME
 from bot.languages import DEFAULT_LOCALE, catalog_paths
 from bot.middlewares import Throttle
@@ -60,7 +64,7 @@ def test_a_piped_conversation_prints_each_reply_and_numbered_buttons() -> None:
     assert result.stderr == ""
 
 
-async def test_text_commands_wrong_numbers_links_and_the_end_of_input(contacts) -> None:  # type: ignore[no-untyped-def]
+async def test_text_commands_wrong_numbers_links_and_the_end_of_input(contacts: Contacts) -> None:
     channels = BY_ID[BY_ID["contact"].children[0]]
     presses = [BY_ID[HOME].children.index("contact") + 1, 1]
     script = (
@@ -77,7 +81,9 @@ async def test_text_commands_wrong_numbers_links_and_the_end_of_input(contacts) 
     assert Nav(to=HOME).pack() not in text  # callback data stays out of sight
 
 
-def test_a_bad_contacts_file_is_one_line_and_exit_2(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_bad_contacts_file_is_one_line_and_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["preview", "--contacts", str(tmp_path / "missing.toml")]) == 2
     out = capsys.readouterr().out
     assert len(out.strip().splitlines()) == 1 and "not found" in out
@@ -90,7 +96,9 @@ def test_render_marks_bold_italic_and_links() -> None:
     )
 
 
-async def test_fake_telegram_makes_the_terminal_the_reader_of_a_running_bot(contacts) -> None:  # type: ignore[no-untyped-def]
+async def test_fake_telegram_makes_the_terminal_the_reader_of_a_running_bot(
+    contacts: Contacts,
+) -> None:
     """`python -m bot fake-telegram`: the bot polls the fake over HTTP, a person types."""
     async with Server(Telegram()) as telegram:
         # The send queue on a simulated clock: the terminal reads its next line once a reply

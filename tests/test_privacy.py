@@ -14,6 +14,7 @@ from collections import Counter as Tally
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiogram import Bot
@@ -36,7 +37,7 @@ NOW = datetime(2025, 7, 14, 21, 5, 33, tzinfo=UTC).timestamp()
 DAY = "2025-07-14"
 ADMIN = 6_789_012_345
 
-READERS = [
+READERS: list[dict[str, Any]] = [
     {
         "user_id": 987_654_321,
         "first_name": "Иван",
@@ -112,7 +113,7 @@ class Reader(OfflineReader):
 
     _low = itertools.count(1_000_001)
 
-    async def feed(self, update: dict) -> list:  # type: ignore[type-arg]
+    async def feed(self, update: dict) -> list:
         if "callback_query" in update:
             update["callback_query"]["id"] = str(self.user["id"] << 32 | next(self._low))
             QUERY_IDS.append(update["callback_query"]["id"])
@@ -169,7 +170,7 @@ def record_text(record: logging.LogRecord) -> str:
     return "\n".join(parts)
 
 
-async def converse(reader: OfflineReader, spec: dict, expected: Tally, lang: str) -> None:  # type: ignore[type-arg]
+async def converse(reader: OfflineReader, spec: dict, expected: Tally, lang: str) -> None:
     """One reader's conversation; `expected` gets exactly what the bot should count. A Korean reader's
     texts are written for North Korean soldiers."""
     audience = "dprk" if lang == "ko" else "default"
@@ -234,7 +235,7 @@ async def test_nothing_identifying_is_written_or_logged(
     counter = await SQLiteCounter.open(
         directory / "counts.sqlite3", clock=lambda: NOW, flush_interval=0.05
     )
-    settings = Settings(  # type: ignore[call-arg]
+    settings = Settings(
         token=TOKEN, admins=frozenset({ADMIN}), campaigns=frozenset({CAMPAIGN}), _env_file=None
     )
     dispatcher = build_dispatcher(
@@ -281,7 +282,7 @@ async def test_nothing_identifying_is_written_or_logged(
     telegram = jonathan.session.telegram
     answer = telegram.call
 
-    def failing(method: str, params: dict) -> tuple[int, dict]:  # type: ignore[type-arg]
+    def failing(method: str, params: dict) -> tuple[int, dict]:
         if method in ("sendMessage", "editMessageText") and str(params.get("chat_id")) == str(
             jonathan.chat["id"]
         ):
@@ -294,14 +295,14 @@ async def test_nothing_identifying_is_written_or_logged(
             return code, body
         return answer(method, params)
 
-    telegram.call = failing  # type: ignore[method-assign]
+    telegram.call = failing  # type: ignore[method-assign]  # on this instance only, for this test
     await jonathan.send("/start")
     expected[("ru", "default", "start", "")] += 1  # counted before the reply failed
     await jonathan.press(Nav(to="faq").pack())
     expected[("ru", "default", "section", "faq")] += 1
     await jonathan.send(READERS[3]["text"])
     expected[("ru", "default", "question", "")] += 1
-    telegram.call = answer  # type: ignore[method-assign]
+    telegram.call = answer  # type: ignore[method-assign]  # on this instance only, for this test
     assert any(r.name == "bot.errors" for r in memory.records), "the failures were not logged"
 
     # What is kept about each reader meanwhile (in memory, with a time-to-live): only the keys a
@@ -429,7 +430,7 @@ async def test_the_send_queue_logs_and_counts_no_reader(
         await reader.send("/start")
     answer, refused = session.telegram.call, [False]
 
-    def once_too_many(method: str, params: dict) -> tuple[int, dict]:  # type: ignore[type-arg]
+    def once_too_many(method: str, params: dict) -> tuple[int, dict]:
         if not refused[0] and method == "sendMessage":
             refused[0] = True
             body = {
@@ -440,7 +441,7 @@ async def test_the_send_queue_logs_and_counts_no_reader(
             return 429, {**body, "parameters": {"retry_after": 30}}
         return answer(method, params)
 
-    session.telegram.call = once_too_many  # type: ignore[method-assign]
+    session.telegram.call = once_too_many  # type: ignore[method-assign]  # on this instance only, for this test
     await jonathan.send("/start")  # refused once, then sent after the pause
     gate.open.clear()  # from here on nothing gets through: the queue fills
     taps = [asyncio.ensure_future(kim.press(ChooseRole(role=Role.SOLDIER).pack())) for _ in "12"]

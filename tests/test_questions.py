@@ -8,8 +8,11 @@ import re
 import subprocess
 import sys
 from collections import Counter as Tally
+from collections.abc import Iterable
 
 import pytest
+from aiogram import Bot
+from aiogram.utils.i18n import I18n
 
 from benchmarks.questions import LANGUAGES, audiences, load
 from bot import search
@@ -19,7 +22,9 @@ from bot.config import Contacts
 from bot.content.audiences import Audience, for_language
 from bot.content.tree import BY_ID, HOME
 from bot.languages import make_i18n
+from fake_telegram import Call, OfflineSession
 from storage import Event
+from tests.conftest import ReaderFactory
 
 from .conftest import ROOT
 
@@ -41,17 +46,17 @@ def question_set(
 
 
 @pytest.fixture(scope="module")
-def i18n():  # type: ignore[no-untyped-def]
+def i18n() -> I18n:
     return I18N
 
 
-def index(i18n, contacts: Contacts, lang: str, audience: Audience) -> search.SectionIndex:  # type: ignore[no-untyped-def]
+def index(i18n: I18n, contacts: Contacts, lang: str, audience: Audience) -> search.SectionIndex:
     with i18n.context(), i18n.use_locale(lang):
         return search.index_for(i18n, contacts, audience)
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_the_question_set_is_real(lang: str, i18n, contacts: Contacts) -> None:  # type: ignore[no-untyped-def]
+def test_the_question_set_is_real(lang: str, i18n: I18n, contacts: Contacts) -> None:
     """At least 40 questions, each naming real sections, none copied from a screen's title or
     text in any audience's version: a set that repeats the screens' wording would prove nothing."""
     questions, off_topic = question_set(lang)
@@ -81,7 +86,7 @@ def test_every_language_is_measured_for_its_readers_audience() -> None:
 
 
 @pytest.mark.parametrize(("lang", "audience"), OFFERED, ids=lambda x: str(x))
-def test_top3_accuracy(lang: str, audience: Audience, i18n, contacts: Contacts) -> None:  # type: ignore[no-untyped-def]
+def test_top3_accuracy(lang: str, audience: Audience, i18n: I18n, contacts: Contacts) -> None:
     questions, off_topic = question_set(lang, audience)
     idx = index(i18n, contacts, lang, audience)
     missed = [(q, a, idx.best(q)) for q, a in questions if not set(idx.best(q)) & a]
@@ -92,7 +97,7 @@ def test_top3_accuracy(lang: str, audience: Audience, i18n, contacts: Contacts) 
     assert len(answered) <= 2, answered
 
 
-def test_suggestions_are_at_most_three_distinct_sections(i18n, contacts: Contacts) -> None:  # type: ignore[no-untyped-def]
+def test_suggestions_are_at_most_three_distinct_sections(i18n: I18n, contacts: Contacts) -> None:
     idx = index(i18n, contacts, "ru", Audience.DEFAULT)
     for question, _answers in question_set("ru")[0]:
         found = idx.best(question)
@@ -100,7 +105,9 @@ def test_suggestions_are_at_most_three_distinct_sections(i18n, contacts: Contact
     assert idx.best("") == [] and idx.best("?!") == [] and idx.best("👍") == []
 
 
-async def test_a_typed_question_gets_its_sections_as_buttons(reader, session) -> None:  # type: ignore[no-untyped-def]
+async def test_a_typed_question_gets_its_sections_as_buttons(
+    reader: ReaderFactory, session: OfflineSession
+) -> None:
     olena = reader(user_id=31, language_code="uk")
     await olena.send("/start")
     await olena.press(ChooseRole(role=Role.RELATIVE).pack())
@@ -120,7 +127,7 @@ async def test_a_typed_question_gets_its_sections_as_buttons(reader, session) ->
     assert olena.screen()[0].startswith(text)
 
 
-async def test_no_match_says_so_and_shows_the_menu(reader) -> None:  # type: ignore[no-untyped-def]
+async def test_no_match_says_so_and_shows_the_menu(reader: ReaderFactory) -> None:
     ivan = reader(user_id=32, language_code="ru")
     requests = await ivan.send("посоветуй фильм на вечер")
     [sent] = [r for r in requests if r.method == "sendMessage"]
@@ -133,7 +140,7 @@ async def test_no_match_says_so_and_shows_the_menu(reader) -> None:  # type: ign
     assert targets == list(BY_ID[HOME].children)  # the main menu
 
 
-def answers_in(requests) -> list[str]:  # type: ignore[no-untyped-def]
+def answers_in(requests: Iterable[Call]) -> list[str]:
     """The sections a reply to a typed question suggests; [] when it says there is no answer and
     shows the main menu (whose buttons have no way back to the menu)."""
     [sent] = [r for r in requests if r.method == "sendMessage"]
@@ -145,7 +152,9 @@ def answers_in(requests) -> list[str]:  # type: ignore[no-untyped-def]
     return targets[:-1] if targets[-1:] == [HOME] else []
 
 
-async def test_a_question_is_matched_against_the_texts_of_the_readers_audience(reader) -> None:  # type: ignore[no-untyped-def]
+async def test_a_question_is_matched_against_the_texts_of_the_readers_audience(
+    reader: ReaderFactory,
+) -> None:
     """Only the North Korean soldiers' texts say what is known of going to South Korea, and only
     the foreign recruits' texts speak of mercenaries: a Korean reader finds the one by default,
     a Russian reader the other once he has chosen the foreign recruits' texts, and not before."""
@@ -172,8 +181,8 @@ class Recording:
 
 
 async def test_a_question_is_counted_once_and_a_phone_number_is_still_deleted_first(
-    bot, contacts: Contacts
-) -> None:  # type: ignore[no-untyped-def]
+    bot: Bot, contacts: Contacts
+) -> None:
     from bot.app import build_dispatcher
     from bot.middlewares import Throttle
     from fake_telegram import OfflineReader
@@ -191,7 +200,7 @@ async def test_a_question_is_counted_once_and_a_phone_number_is_still_deleted_fi
     assert counter.events == {("question", "ko", ""): 1}
 
 
-async def test_a_button_press_does_not_build_the_index(reader) -> None:  # type: ignore[no-untyped-def]
+async def test_a_button_press_does_not_build_the_index(reader: ReaderFactory) -> None:
     search._index.cache_clear()
     ivan = reader(user_id=34, language_code="ru")
     await ivan.send("/start")

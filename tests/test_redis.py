@@ -17,22 +17,29 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+from aiogram import Bot, Dispatcher
 
 from bot.app import build_bot, build_dispatcher
 from bot.callbacks import ChooseRole, Role
-from bot.config import ConfigError
+from bot.config import ConfigError, Contacts
 from bot.content.tree import HOME
 from bot.fsm_storage import redis_storage
 from bot.languages import make_i18n
 from bot.middlewares import Throttle
+from bot.middlewares.throttle import FloodControl
 from bot.outgoing import SendScheduler, SimulatedClock
 from bot.screens import section_screen
 from bot.shared.flood import RedisThrottle
 from bot.shared.send_rate import RedisRate
-from fake_telegram import OfflineReader, OfflineSession
+from fake_telegram import OfflineReader, OfflineSession, Telegram
+from storage.events import Counter
 from tests.conftest import TOKEN, door
+
+if TYPE_CHECKING:
+    from redis.asyncio import Redis
 
 
 def test_a_missing_redis_package_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -111,7 +118,7 @@ def redis_url(redis_server: RedisServer) -> str:
 
 
 @pytest.fixture
-async def client(redis_url: str) -> AsyncIterator[object]:
+async def client(redis_url: str) -> AsyncIterator[Redis]:
     import redis.asyncio
 
     connection = redis.asyncio.Redis.from_url(redis_url)
@@ -120,8 +127,8 @@ async def client(redis_url: str) -> AsyncIterator[object]:
 
 
 async def test_two_instances_share_a_reader_and_every_key_expires(
-    redis_url: str, client, contacts
-) -> None:  # type: ignore[no-untyped-def]
+    redis_url: str, client: Redis, contacts: Contacts
+) -> None:
     instances = []
     for _ in range(2):
         session = OfflineSession()
@@ -165,8 +172,8 @@ async def test_two_instances_share_a_reader_and_every_key_expires(
 
 
 async def test_redis_lost_while_running_is_logged_once_and_readers_still_get_answers(
-    redis_server: RedisServer, contacts, caplog
-) -> None:  # type: ignore[no-untyped-def]
+    redis_server: RedisServer, contacts: Contacts, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.WARNING)
     storage = redis_storage(redis_server.url, 3600)
     session = OfflineSession()
@@ -203,9 +210,24 @@ async def test_redis_lost_while_running_is_logged_once_and_readers_still_get_ans
 BOT_ID = int(TOKEN.split(":")[0])
 
 
+Instance = tuple[OfflineSession, Bot, Dispatcher]
+
+
+def _b(value: bytes | str | None) -> bytes:
+    """What the test's client answers (no decode_responses): bytes."""
+    assert isinstance(value, bytes), value
+    return value
+
+
 def _instance(
-    redis_url: str, contacts, telegram=None, *, ttl: int = 3600, throttle=None, counter=None
-):  # type: ignore[no-untyped-def]
+    redis_url: str,
+    contacts: Contacts,
+    telegram: Telegram | None = None,
+    *,
+    ttl: int = 3600,
+    throttle: FloodControl | None = None,
+    counter: Counter | None = None,
+) -> Instance:
     """One instance of the bot: its own dispatcher, send queue and counter, Redis shared."""
     storage = redis_storage(redis_url, ttl)
     session = OfflineSession()
@@ -221,15 +243,15 @@ def _instance(
     return session, bot, dispatcher
 
 
-async def _close(*instances) -> None:  # type: ignore[no-untyped-def]
+async def _close(*instances: Instance) -> None:
     for _, bot, dispatcher in instances:
         await dispatcher.storage.close()
         await bot.session.close()
 
 
 async def test_a_flood_split_across_two_instances_is_limited_as_if_it_hit_one(
-    redis_url: str, contacts
-) -> None:  # type: ignore[no-untyped-def]
+    redis_url: str, contacts: Contacts
+) -> None:
     a = _instance(redis_url, contacts)
     b = _instance(redis_url, contacts, a[0].telegram)
     flooder = [OfflineReader(d, bot, user_id=501) for _, bot, d in (a, b)]
@@ -249,8 +271,8 @@ async def test_a_flood_split_across_two_instances_is_limited_as_if_it_hit_one(
 
 
 async def test_flood_control_falls_back_to_memory_while_redis_is_gone(
-    redis_server: RedisServer, caplog
-) -> None:  # type: ignore[no-untyped-def]
+    redis_server: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
     import redis.asyncio
 
     caplog.set_level(logging.WARNING)
@@ -274,8 +296,8 @@ async def test_flood_control_falls_back_to_memory_while_redis_is_gone(
 
 
 async def test_two_schedulers_sharing_redis_stay_under_the_rate_together(
-    redis_url: str, client
-) -> None:  # type: ignore[no-untyped-def]
+    redis_url: str, client: Redis
+) -> None:
     """Measured on the real clock: each instance would send at `rate` alone; together they send
     at `rate` in all."""
     from aiogram.methods import SendMessage
@@ -289,7 +311,7 @@ async def test_two_schedulers_sharing_redis_stay_under_the_rate_together(
         return SendScheduler(rate=rate, send_rate=send_rate, max_queue=1000)
 
     async def make_request(n: int):  # type: ignore[no-untyped-def]
-        async def request(bot, method):  # type: ignore[no-untyped-def]
+        async def request(bot: Bot, method: object) -> bool:
             sent.append((time.monotonic(), n))
             return True
 
@@ -319,8 +341,8 @@ async def test_two_schedulers_sharing_redis_stay_under_the_rate_together(
 
 
 async def test_counts_from_two_instances_add_up_exactly(
-    redis_url: str, client, tmp_path: Path, capsys
-) -> None:  # type: ignore[no-untyped-def]
+    redis_url: str, client: Redis, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Each instance writes its own database; distinct readers are counted once across both (in
     Redis); `python -m bot stats --db a --db b` adds them up to the truth."""
     import argparse
@@ -363,8 +385,8 @@ async def test_counts_from_two_instances_add_up_exactly(
     assert stats.main(parser.parse_args(args)) == 0
     rows = json.loads(capsys.readouterr().out)["rows"]
     shown = {(r["lang"], r["event"]): r["count"] for r in rows if r["topic"] in ("", "*")}
-    for (lang, event), n in events.items():
-        assert shown[(lang, event)] == n
+    for (lang, name), n in events.items():
+        assert shown[(lang, name)] == n
     for lang, users in readers.items():
         assert shown[(lang, "readers")] == len(users)  # exactly, not about
     alone = [
@@ -413,8 +435,12 @@ async def test_persistence_is_warned_about_at_start_up(
 
 
 async def test_every_key_expires_and_no_reader_id_is_left_in_redis_after_the_ttl(
-    redis_server: RedisServer, client, contacts, tmp_path: Path, caplog
-) -> None:  # type: ignore[no-untyped-def]
+    redis_server: RedisServer,
+    client: Redis,
+    contacts: Contacts,
+    tmp_path: Path,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     """Two instances, two readers crossing between them, everything shared: state, locks, flood
     buckets, the sending rate, the day's readers. Then the time-to-live passes."""
     from storage import SQLiteCounter
@@ -451,7 +477,7 @@ async def test_every_key_expires_and_no_reader_id_is_left_in_redis_after_the_ttl
             await on[0].send("/menu")
         for counter in counters:
             await counter.flush()
-        keys = sorted(k.decode() for k in await client.keys("*"))
+        keys = sorted(_b(k).decode() for k in await client.keys("*"))
         fsm = [k for k in keys if k.startswith("fsm:")]
         # Keys name the bot and the destiny: fsm:<bot id>:<chat id>:<user id>:default:<part>
         assert {k.split(":")[1] for k in fsm} == {str(BOT_ID)}
@@ -468,8 +494,10 @@ async def test_every_key_expires_and_no_reader_id_is_left_in_redis_after_the_ttl
                 assert key.startswith(f"readers:{BOT_ID}:"), key
                 assert time.time() + left / 1000 <= end_of_day + 1, key
         await asyncio.sleep(ttl + 0.5)
-        day_key = next([await client.get(k) for k in await client.keys("readers:*:key")].__iter__())
-        left_over = {k: await client.dump(k) for k in await client.keys("*")}
+        day_key = _b(
+            next([await client.get(k) for k in await client.keys("readers:*:key")].__iter__())
+        )
+        left_over = {_b(k): _b(await client.dump(k)) for k in await client.keys("*")}
         assert all(k.startswith(f"readers:{BOT_ID}:".encode()) for k in left_over)
         everything = b"\n".join(k + b"=" + v for k, v in left_over.items())
         import hmac
@@ -491,8 +519,8 @@ async def test_every_key_expires_and_no_reader_id_is_left_in_redis_after_the_ttl
                 data = path.read_bytes()
                 for user_id in ids:
                     assert str(user_id) not in logged
-                    keyed = hmac.new(day_key, user_id.to_bytes(16, "big", signed=True), sha256)
-                    assert keyed.digest()[:8] not in data, path.name
+                    mac = hmac.new(day_key, user_id.to_bytes(16, "big", signed=True), sha256)
+                    assert mac.digest()[:8] not in data, path.name
                     for name, pattern in identifying_patterns(user_id).items():
                         assert pattern not in data, f"{name} in {path.name}"
         assert not list(tmp_path.glob("*.rdb")) and not list(tmp_path.glob("appendonly*"))

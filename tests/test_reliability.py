@@ -7,22 +7,25 @@ import logging
 import time
 import tracemalloc
 from collections import Counter
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, NoReturn
 
 import pytest
-from aiogram import Bot
+from aiogram import Bot, Dispatcher
 from aiogram.exceptions import TelegramNetworkError
 from aiogram.fsm.storage.base import StorageKey
+from aiogram.methods import TelegramMethod
 
 from bot.app import build_bot, build_dispatcher
 from bot.callbacks import ChooseRole, Nav, Role
+from bot.config import Contacts
 from bot.fsm_storage import TTLMemoryStorage
 from bot.middlewares import RetryRequests, Throttle
 from bot.outgoing import SendScheduler, SimulatedClock
 from bot.screens import DELETABLE_FOR, MESSAGE_IDS_KEY, deletable_ids
-from fake_telegram import BOT_USER, OfflineReader, OfflineSession, updates
+from fake_telegram import BOT_USER, Call, OfflineReader, OfflineSession, updates
 from storage import Event
-from tests.conftest import TOKEN
+from tests.conftest import TOKEN, ReaderFactory
 
 MEDIA: dict[str, dict[str, Any]] = {
     "photo": updates.SAMPLES["photo"] | {"caption": "<b>look</b> & see"},
@@ -72,7 +75,7 @@ class Clock:
         return self.now
 
 
-def methods(requests) -> list[str]:  # type: ignore[no-untyped-def]
+def methods(requests: Iterable[Call]) -> list[str]:
     return [r.method for r in requests]
 
 
@@ -96,7 +99,7 @@ def fail(
             return status, body
         return real(name, params)
 
-    session.telegram.call = call  # type: ignore[method-assign]
+    session.telegram.call = call  # type: ignore[method-assign, assignment]  # on this instance only: fails the next calls
     return count
 
 
@@ -177,7 +180,7 @@ async def test_an_idle_conversation_costs_under_2_kb() -> None:
     assert per_reader < 2048, per_reader
 
 
-async def test_the_dispatcher_forgets_an_idle_reader(contacts) -> None:  # type: ignore[no-untyped-def]
+async def test_the_dispatcher_forgets_an_idle_reader(contacts: Contacts) -> None:
     clock = Clock()
     storage = TTLMemoryStorage(3600, clock=clock)
     session = OfflineSession()
@@ -198,7 +201,9 @@ async def test_the_dispatcher_forgets_an_idle_reader(contacts) -> None:  # type:
 
 
 # -- the reader's messages, remembered for /erase -----------------------------------------------
-async def test_erase_deletes_both_sides_of_the_conversation(reader, session) -> None:  # type: ignore[no-untyped-def]
+async def test_erase_deletes_both_sides_of_the_conversation(
+    reader: ReaderFactory, session: OfflineSession
+) -> None:
     user: OfflineReader = reader()
     await user.send("/start")
     await user.press(ChooseRole(role=Role.SOLDIER).pack())
@@ -219,8 +224,8 @@ async def test_erase_deletes_both_sides_of_the_conversation(reader, session) -> 
 
 
 async def test_erase_skips_what_telegram_cannot_delete_and_goes_in_batches(
-    reader, session, dispatcher, bot
-) -> None:  # type: ignore[no-untyped-def]
+    reader: ReaderFactory, session: OfflineSession, dispatcher: Dispatcher, bot: Bot
+) -> None:
     user: OfflineReader = reader()
     await user.send("/start")
     for _ in range(230):
@@ -239,7 +244,7 @@ async def test_erase_skips_what_telegram_cannot_delete_and_goes_in_batches(
 
 # -- bad input ----------------------------------------------------------------------------------
 @pytest.mark.parametrize("kind", sorted(MEDIA))
-async def test_media_gets_one_calm_reply(reader, kind: str) -> None:  # type: ignore[no-untyped-def]
+async def test_media_gets_one_calm_reply(reader: ReaderFactory, kind: str) -> None:
     user: OfflineReader = reader()
     replies = await user.feed({"message": user.message_dict(**MEDIA[kind])})
     assert methods(replies) == ["sendMessage"] and replies[0].ok
@@ -247,7 +252,9 @@ async def test_media_gets_one_calm_reply(reader, kind: str) -> None:  # type: ig
 
 
 @pytest.mark.parametrize("kind", sorted(WHEREABOUTS))
-async def test_whereabouts_are_deleted_with_a_reason(reader, session, kind: str) -> None:  # type: ignore[no-untyped-def]
+async def test_whereabouts_are_deleted_with_a_reason(
+    reader: ReaderFactory, session: OfflineSession, kind: str
+) -> None:
     user: OfflineReader = reader(language_code="en")
     message = user.message_dict(**WHEREABOUTS[kind])
     replies = await user.feed({"message": message})
@@ -258,7 +265,9 @@ async def test_whereabouts_are_deleted_with_a_reason(reader, session, kind: str)
     assert "message was deleted" in replies[1].params["text"]
 
 
-async def test_whereabouts_that_cannot_be_deleted_are_explained(reader, session) -> None:  # type: ignore[no-untyped-def]
+async def test_whereabouts_that_cannot_be_deleted_are_explained(
+    reader: ReaderFactory, session: OfflineSession
+) -> None:
     user: OfflineReader = reader(language_code="en")
     fail(session, "deleteMessage", 400, "Bad Request: message can't be deleted")
     replies = await user.feed({"message": user.message_dict(**WHEREABOUTS["contact"])})
@@ -266,7 +275,7 @@ async def test_whereabouts_that_cannot_be_deleted_are_explained(reader, session)
     assert "Please delete your last message yourself" in replies[1].params["text"]
 
 
-async def test_edited_and_service_messages_are_quiet(reader) -> None:  # type: ignore[no-untyped-def]
+async def test_edited_and_service_messages_are_quiet(reader: ReaderFactory) -> None:
     user: OfflineReader = reader()
     sent = user.message_dict(text="hello")
     await user.feed({"message": sent})
@@ -280,7 +289,7 @@ async def test_edited_and_service_messages_are_quiet(reader) -> None:  # type: i
     assert await user.feed({"message": pin}) == []
 
 
-async def test_long_and_html_looking_texts(reader) -> None:  # type: ignore[no-untyped-def]
+async def test_long_and_html_looking_texts(reader: ReaderFactory) -> None:
     user: OfflineReader = reader()
     for text in [
         "<script>alert(1)</script>",
@@ -298,7 +307,7 @@ GROUP = {"id": -100500, "type": "supergroup", "title": "A group"}
 CHANNEL = {"id": -100600, "type": "channel", "title": "A channel"}
 
 
-async def test_added_to_a_group_it_says_one_line_and_leaves(reader) -> None:  # type: ignore[no-untyped-def]
+async def test_added_to_a_group_it_says_one_line_and_leaves(reader: ReaderFactory) -> None:
     user: OfflineReader = reader(language_code="en")
     replies = await user.feed(
         updates.my_chat_member(user.user, GROUP, old_status="left", new_status="member")
@@ -317,14 +326,14 @@ async def test_added_to_a_group_it_says_one_line_and_leaves(reader) -> None:  # 
     assert methods(await user.send("/start")) == ["leaveChat"]
 
 
-async def test_a_message_in_a_group_gets_one_line_and_the_bot_leaves(reader) -> None:  # type: ignore[no-untyped-def]
+async def test_a_message_in_a_group_gets_one_line_and_the_bot_leaves(reader: ReaderFactory) -> None:
     user: OfflineReader = reader()
     user.chat = {"id": -42, "type": "group", "title": "g"}
     replies = await user.send("/start@offline_bot")
     assert methods(replies) == ["sendMessage", "leaveChat"]
 
 
-async def test_a_channel_is_left_quietly(reader) -> None:  # type: ignore[no-untyped-def]
+async def test_a_channel_is_left_quietly(reader: ReaderFactory) -> None:
     user: OfflineReader = reader()
     assert methods(
         await user.feed(
@@ -337,7 +346,9 @@ async def test_a_channel_is_left_quietly(reader) -> None:  # type: ignore[no-unt
     assert methods(await user.feed(post)) == ["leaveChat"]
 
 
-async def test_leaving_still_happens_when_the_line_cannot_be_sent(reader, session) -> None:  # type: ignore[no-untyped-def]
+async def test_leaving_still_happens_when_the_line_cannot_be_sent(
+    reader: ReaderFactory, session: OfflineSession
+) -> None:
     user: OfflineReader = reader()
     fail(
         session,
@@ -351,7 +362,9 @@ async def test_leaving_still_happens_when_the_line_cannot_be_sent(reader, sessio
     assert methods(replies) == ["sendMessage", "leaveChat"] and replies[1].ok
 
 
-async def test_a_reader_who_blocks_the_bot_is_forgotten(reader, dispatcher, bot) -> None:  # type: ignore[no-untyped-def]
+async def test_a_reader_who_blocks_the_bot_is_forgotten(
+    reader: ReaderFactory, dispatcher: Dispatcher, bot: Bot
+) -> None:
     user: OfflineReader = reader()
     await user.send("/start")
     state = dispatcher.fsm.get_context(bot, chat_id=user.chat["id"], user_id=user.user["id"])
@@ -366,8 +379,11 @@ async def test_a_reader_who_blocks_the_bot_is_forgotten(reader, dispatcher, bot)
 
 
 # -- flood control ------------------------------------------------------------------------------
+Flood = tuple[Clock, Bot, Dispatcher, Recorder, Throttle]  # the `flood` fixture
+
+
 @pytest.fixture
-def flood(contacts):  # type: ignore[no-untyped-def]
+def flood(contacts: Contacts) -> Flood:
     clock = Clock()
     session = OfflineSession()
     bot = build_bot(TOKEN, session=session, scheduler=SendScheduler(clock=SimulatedClock()))
@@ -377,7 +393,7 @@ def flood(contacts):  # type: ignore[no-untyped-def]
     return clock, bot, dispatcher, counter, throttle
 
 
-async def test_sixty_messages_in_a_second_get_a_handful_of_replies(flood) -> None:  # type: ignore[no-untyped-def]
+async def test_sixty_messages_in_a_second_get_a_handful_of_replies(flood: Flood) -> None:
     clock, bot, dispatcher, counter, _throttle = flood
     attacker, other = (
         OfflineReader(dispatcher, bot, user_id=1),
@@ -393,7 +409,7 @@ async def test_sixty_messages_in_a_second_get_a_handful_of_replies(flood) -> Non
     assert [e for e, _ in counter.events].count(Event.STARTED) == len(replies) + 1  # not inflated
 
 
-async def test_a_flooding_readers_buttons_are_all_answered(flood) -> None:  # type: ignore[no-untyped-def]
+async def test_a_flooding_readers_buttons_are_all_answered(flood: Flood) -> None:
     _clock, bot, dispatcher, counter, _throttle = flood
     user = OfflineReader(dispatcher, bot, user_id=3)
     await user.send("/start")
@@ -450,19 +466,19 @@ async def test_retries_are_bounded() -> None:
     assert slept == []  # five minutes is longer than anyone waits for a reply
     tries = [0]
 
-    async def broken(bot, method, timeout=None):  # type: ignore[no-untyped-def]
+    async def broken(bot: Bot, method: TelegramMethod[Any], timeout: int | None = None) -> NoReturn:
         tries[0] += 1
         raise TelegramNetworkError(method=method, message="connection reset")
 
-    session.make_request = broken  # type: ignore[method-assign]
+    session.make_request = broken  # type: ignore[method-assign]  # on this instance only, for this test
     with pytest.raises(TelegramNetworkError):
         await bot.send_message(1, "hi")
     assert tries == [4] and len(slept) == 3 and slept[0] < slept[1] < slept[2]
 
 
 async def test_telegram_errors_never_escape_and_logs_hold_no_user_data(
-    reader, session, caplog
-) -> None:  # type: ignore[no-untyped-def]
+    reader: ReaderFactory, session: OfflineSession, caplog: pytest.LogCaptureFixture
+) -> None:
     caplog.set_level(logging.DEBUG)
     user: OfflineReader = reader(user_id=987654321, first_name="Secretname", username="secret_user")
     fail(session, "sendMessage", 403, "Forbidden: bot was blocked by the user")
@@ -490,8 +506,8 @@ class Exploding:
 
 
 async def test_a_bug_in_a_handler_is_logged_without_content_and_the_button_still_answered(
-    contacts, caplog
-) -> None:  # type: ignore[no-untyped-def]
+    contacts: Contacts, caplog: pytest.LogCaptureFixture
+) -> None:
     session = OfflineSession()
     bot = build_bot(TOKEN, session=session, scheduler=SendScheduler(clock=SimulatedClock()))
     dispatcher = build_dispatcher(
@@ -507,21 +523,21 @@ async def test_a_bug_in_a_handler_is_logged_without_content_and_the_button_still
 
 # -- one reader's updates, one at a time ----------------------------------------------------------
 async def test_a_message_arriving_while_erase_deletes_is_remembered_and_erased_later(
-    reader, session, dispatcher, bot
-) -> None:  # type: ignore[no-untyped-def]
+    reader: ReaderFactory, session: OfflineSession, dispatcher: Dispatcher, bot: Bot
+) -> None:
     user: OfflineReader = reader()
     await user.send("/start")
     await user.press(ChooseRole(role=Role.SOLDIER).pack())
     deleting, go_on = asyncio.Event(), asyncio.Event()
     real = session.make_request
 
-    async def slow_delete(bot, method, timeout=None):  # type: ignore[no-untyped-def]
+    async def slow_delete(bot: Bot, method: TelegramMethod[Any], timeout: int | None = None) -> Any:
         if method.__api_method__ == "deleteMessages" and not go_on.is_set():
             deleting.set()
             await go_on.wait()  # Telegram is slow to delete; the reader writes meanwhile
         return await real(bot, method, timeout)
 
-    session.make_request = slow_delete  # type: ignore[method-assign]
+    session.make_request = slow_delete  # type: ignore[method-assign]  # on this instance only, for this test
     erase = asyncio.create_task(user.send("/erase"))
     await deleting.wait()
     meanwhile = asyncio.create_task(user.send("hello?"))
@@ -541,8 +557,8 @@ async def test_a_message_arriving_while_erase_deletes_is_remembered_and_erased_l
 
 
 async def test_erase_never_tries_messages_older_than_48_hours(
-    reader, session, dispatcher, bot
-) -> None:  # type: ignore[no-untyped-def]
+    reader: ReaderFactory, session: OfflineSession, dispatcher: Dispatcher, bot: Bot
+) -> None:
     user: OfflineReader = reader()
     await user.send("/start")
     state = dispatcher.fsm.get_context(bot, chat_id=user.chat["id"], user_id=user.user["id"])
@@ -570,8 +586,8 @@ ONE = {"id": 1, "type": "private", "first_name": "Reader"}  # a chat the bot may
 
 
 async def test_a_send_that_timed_out_is_not_sent_twice_but_other_requests_are_retried(
-    caplog,
-) -> None:  # type: ignore[no-untyped-def]
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     slept: list[float] = []
 
     async def sleep(seconds: float) -> None:
@@ -581,9 +597,11 @@ async def test_a_send_that_timed_out_is_not_sent_twice_but_other_requests_are_re
     session.telegram.add_chat(ONE)
     bot = Bot(TOKEN, session=session)
     session.middleware(RetryRequests(sleep=sleep))
-    real, tries = session.make_request, Counter()  # type: ignore[var-annotated]
+    real, tries = session.make_request, Counter[str]()
 
-    async def timed_out_once(bot, method, timeout=None):  # type: ignore[no-untyped-def]
+    async def timed_out_once(
+        bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
+    ) -> Any:
         tries[method.__api_method__] += 1
         if tries[method.__api_method__] == 1:
             if method.__api_method__ == "sendMessage":
@@ -596,7 +614,7 @@ async def test_a_send_that_timed_out_is_not_sent_twice_but_other_requests_are_re
                 ) from error
         return await real(bot, method, timeout)
 
-    session.make_request = timed_out_once  # type: ignore[method-assign]
+    session.make_request = timed_out_once  # type: ignore[method-assign]  # on this instance only, for this test
     with pytest.raises(TelegramNetworkError):
         await bot.send_message(1, "hi")
     assert tries["sendMessage"] == 1  # a second message nobody remembers would stay after /erase
@@ -615,18 +633,22 @@ async def test_a_send_that_could_not_connect_is_retried() -> None:
     session.middleware(RetryRequests(sleep=sleep))
     real, tries = session.make_request, [0]
 
-    async def refused_once(bot, method, timeout=None):  # type: ignore[no-untyped-def]
+    async def refused_once(
+        bot: Bot, method: TelegramMethod[Any], timeout: int | None = None
+    ) -> Any:
         tries[0] += 1
         if tries[0] == 1:  # never reached Telegram
             raise TelegramNetworkError(method=method, message="ClientConnectorError: refused")
         return await real(bot, method, timeout)
 
-    session.make_request = refused_once  # type: ignore[method-assign]
+    session.make_request = refused_once  # type: ignore[method-assign]  # on this instance only, for this test
     assert (await bot.send_message(1, "hi")).message_id
     assert tries == [2]
 
 
-async def test_each_429_wait_is_logged_with_its_method_and_seconds(caplog) -> None:  # type: ignore[no-untyped-def]
+async def test_each_429_wait_is_logged_with_its_method_and_seconds(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
     caplog.set_level(logging.INFO)
 
     async def sleep(seconds: float) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from aiogram import Bot
+from aiogram import Bot, Dispatcher
 from aiogram.utils.i18n import I18n
 
 from bot import review
@@ -22,7 +22,7 @@ from bot.middlewares import Throttle
 from bot.review import DRAFT_NOTE
 from bot.states import AUDIENCE, LOCALE
 from fake_telegram import OfflineReader
-from tests.fake_catalogs import write_catalog
+from tests.fake_catalogs import Entries, write_catalog
 from tests.walk import walk_everything
 from translators import catalogs
 
@@ -31,7 +31,7 @@ PRESENT = {p.parent.parent.name: p for p in catalog_paths()}
 TEMPLATE = catalogs.extract()
 
 
-def dispatcher(contacts: Contacts, i18n: I18n = I18N):  # type: ignore[no-untyped-def]
+def dispatcher(contacts: Contacts, i18n: I18n = I18N) -> Dispatcher:
     return build_dispatcher(contacts=contacts, i18n=i18n, throttle=Throttle(enabled=False))
 
 
@@ -135,9 +135,9 @@ async def test_a_recruit_leaving_a_draft_reads_the_authoritative_text_written_fo
     tmp_path: Path, contacts: Contacts, bot: Bot
 ) -> None:
     """An Uzbek draft with the recruits' texts: its reader is a recruit, in Uzbek and in Russian."""
-    everything = {m.id: m.id for m in TEMPLATE if m.id and isinstance(m.id, str)}
+    everything: Entries = {m.id: m.id for m in TEMPLATE if m.id and isinstance(m.id, str)}
     write_catalog(tmp_path, "ru", everything, review="reviewed")
-    uzbek = {msgid: f"uz {msgid}" for msgid in everything}
+    uzbek: Entries = {msgid: f"uz {msgid}" for msgid in everything}
     write_catalog(tmp_path, "uz_Latn", uzbek, review="draft", header="nplurals=2; plural=(n != 1);")
     compile_catalogs(tmp_path)
     i18n = I18n(path=tmp_path, default_locale="ru", domain=DOMAIN)
@@ -162,7 +162,12 @@ async def test_the_status_is_read_when_the_bot_starts_not_per_update(
 ) -> None:
     reads: list[Path] = []
     status = review.status
-    monkeypatch.setattr(review, "status", lambda po: reads.append(po) or status(po))
+
+    def counting(po: Path) -> str | None:
+        reads.append(po)
+        return status(po)
+
+    monkeypatch.setattr(review, "status", counting)
     d = dispatcher(contacts)
     assert sorted(reads) == sorted(PRESENT.values())
     reads.clear()

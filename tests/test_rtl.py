@@ -75,7 +75,11 @@ def number_problems(po: Path) -> list[str]:
     for message in catalog:
         if not message.id or not message.string or message.fuzzy:
             continue
-        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        strings = (
+            tuple(message.string)
+            if isinstance(message.string, (tuple, list))
+            else (message.string,)
+        )
         if any(_NON_ASCII_DIGIT.search(string) for string in strings):
             found.append(f"«{str(message.id)[:40]}»: digits other than 0-9")
         if isinstance(message.id, str) and (differ := _digits_differ(message.id, strings[0])):
@@ -102,7 +106,7 @@ async def _walk(reader: OfflineReader, lang: str, audience: Audience) -> list[tu
     else gets."""
     shown: list[tuple[str, str]] = []
 
-    async def act(where: str, update: dict) -> None:  # type: ignore[type-arg]
+    async def act(where: str, update: dict) -> None:
         for request in await reader.feed(update):
             if request.method in ("sendMessage", "editMessageText"):
                 shown.append((where, request.params["text"]))
@@ -186,9 +190,9 @@ def _i18n(locales_dir: Path) -> I18n:
     return I18n(path=locales_dir, default_locale="ru", domain=DOMAIN)
 
 
-def arabic_entries(**changes: str) -> dict:  # type: ignore[type-arg]
+def arabic_entries(**changes: str) -> dict:
     """Every text of the template, each starting with an Arabic letter; `changes` by msgid."""
-    entries: dict = {}  # type: ignore[type-arg]
+    entries: dict = {}
     for message in TEMPLATE:
         if not message.id:
             continue

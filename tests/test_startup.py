@@ -10,14 +10,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from aiogram import Bot
 from babel import Locale
 
 from bot import commands
 from bot.languages import make_i18n
+from fake_telegram import OfflineSession
 from tests.conftest import ROOT, TOKEN
 
 
-async def test_publish_sets_commands_for_every_language_and_a_russian_default(bot, session) -> None:  # type: ignore[no-untyped-def]
+async def test_publish_sets_commands_for_every_language_and_a_russian_default(
+    bot: Bot, session: OfflineSession
+) -> None:
     i18n = make_i18n()
     await commands.publish(bot, i18n)
     calls = [c.params for c in session.telegram.calls_to("setMyCommands")]
@@ -30,7 +34,7 @@ async def test_publish_sets_commands_for_every_language_and_a_russian_default(bo
     assert all(r.ok for r in session.telegram.calls)
 
 
-def run_bot(env: dict[str, str], tmp_path) -> subprocess.CompletedProcess[str]:  # type: ignore[no-untyped-def]
+def run_bot(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "bot"],
         env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), **env},
@@ -41,7 +45,7 @@ def run_bot(env: dict[str, str], tmp_path) -> subprocess.CompletedProcess[str]: 
     )
 
 
-def test_bad_configuration_is_one_line_and_exit_2(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_bad_configuration_is_one_line_and_exit_2(tmp_path: Path) -> None:
     token = "123456:" + "A" * 35
     broken = tmp_path / "broken.toml"
     broken.write_text('hotline = ["not a phone"]\n')

@@ -16,6 +16,7 @@ import time
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import html5lib
 import pytest
@@ -37,6 +38,12 @@ from static_site.export import export
 from static_site.pages import PREVIEW_BANNER, page_path
 from static_site.telegram_html import to_html
 from translators.plurals import plural_forms
+
+if TYPE_CHECKING:
+    from playwright.sync_api import BrowserContext, Page, Route
+
+    # The `browser_page` fixture: the browser's context, its page, and what its console said.
+    BrowserPage = tuple[BrowserContext, Page, list[str]]
 
 ROOT = Path(__file__).resolve().parent.parent
 # A page may weigh at most this. A screen holds at most 4096 characters (Telegram's limit, which
@@ -169,17 +176,18 @@ def expected_links(path: str, lang: str, audience: Audience, screen: Screen) -> 
     audience), a link button to its address, Language to the language switch; Erase is
     Telegram's alone."""
     links = []
-    for row in screen.markup.inline_keyboard:
+    for row in screen.markup.inline_keyboard if screen.markup else []:
         for button in row:
+            data = button.callback_data or ""  # a button is a link or carries data
             if button.url:
                 links.append((button.url, button.text))
-            elif button.callback_data.startswith("n:"):
-                target = page_path(lang, audience, Nav.unpack(button.callback_data).to)
+            elif data.startswith("n:"):
+                target = page_path(lang, audience, Nav.unpack(data).to)
                 links.append((posixpath.relpath(target, posixpath.dirname(path)), button.text))
-            elif Do.unpack(button.callback_data).action is Action.LANGUAGES:
+            elif Do.unpack(data).action is Action.LANGUAGES:
                 links.append(("#languages", button.text))
             else:
-                assert Do.unpack(button.callback_data).action is Action.ERASE
+                assert Do.unpack(data).action is Action.ERASE
     return links
 
 
@@ -408,11 +416,12 @@ def test_arabic_pages_read_right_to_left_and_a_draft_says_so(
         root = parse(data)
         assert (root.get("lang"), root.get("dir")) == ("ar", "rtl"), path
         note = root.find(".//p[@class='draft']")
+        assert note is not None, path
         assert draft_note in text_of(note), path
         assert [a.get("hreflang") for a in note.findall("a")] == ["ru", "en"]
         assert all(
             Path(
-                posixpath.normpath(posixpath.join(posixpath.dirname(path), a.get("href")))
+                posixpath.normpath(posixpath.join(posixpath.dirname(path), a.get("href", "")))
             ).as_posix()
             in files
             for a in note.findall("a")
@@ -458,7 +467,7 @@ READ_PAGE = """() => ({
 
 
 @pytest.fixture(scope="module")
-def browser_page():  # type: ignore[no-untyped-def]
+def browser_page() -> Iterator[BrowserPage]:
     if CHROMIUM is None:
         reason = "Chromium is not installed (apt-get install chromium; .ci/run installs it)"
         if os.environ.get("CI"):
@@ -478,17 +487,22 @@ def browser_page():  # type: ignore[no-untyped-def]
 
 
 def crawl(
-    browser_page, starts: list[Path], root: Path, *, follow: Callable[[str], bool] = lambda _: True
-) -> tuple[dict, list[str], list[str], list[str]]:  # type: ignore[no-untyped-def]
+    browser_page: BrowserPage,
+    starts: list[Path],
+    root: Path,
+    *,
+    follow: Callable[[str], bool] = lambda _: True,
+) -> tuple[dict, list[str], list[str], list[str]]:
     """Open `starts` and every page linked from them that `follow` accepts (its path in `root`),
-    and check that every link into `root` names a file there. Every request goes through a route that lets only files
+    and check that every link into `root` names a file there. Every request goes through a route
+    that lets only files
     inside `root` through and records the rest; so do the console's messages."""
     context, page, console = browser_page
     console.clear()
     inside = root.as_uri() + "/"
     outside: list[str] = []
 
-    def route(route):  # type: ignore[no-untyped-def]
+    def route(route: Route) -> None:
         url = route.request.url
         if url.startswith(inside):
             route.continue_()
@@ -530,9 +544,9 @@ OPENED = frozenset({"ru", "ar", "ko", "hi"})
 
 
 def test_in_chromium_every_page_renders_its_screen_and_fetches_nothing_from_elsewhere(
-    browser_page,
+    browser_page: BrowserPage,
     site: Path,
-    screens: dict,  # type: ignore[no-untyped-def]
+    screens: dict,
 ) -> None:
     started = time.perf_counter()
     seen, outside, broken, noise = crawl(
@@ -560,7 +574,9 @@ def test_in_chromium_every_page_renders_its_screen_and_fetches_nothing_from_else
     print(f"\n{len(seen)} pages opened in Chromium in {elapsed:.1f} s")
 
 
-def test_in_chromium_arabic_reads_right_to_left(browser_page, arabic_site: Path) -> None:  # type: ignore[no-untyped-def]
+def test_in_chromium_arabic_reads_right_to_left(
+    browser_page: BrowserPage, arabic_site: Path
+) -> None:
     out = arabic_site
     # Every Arabic page says dir="rtl" (test_arabic_pages_...); here a browser reads one page of
     # each audience so, and a Russian page left to right.

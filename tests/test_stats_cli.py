@@ -151,13 +151,17 @@ def test_bad_period_is_exit_2(db: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert code == 2 and "after" in err
 
 
-def test_default_db_from_environment(db: Path, capsys, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_default_db_from_environment(
+    db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("BOT_DB", str(db))
     code, out, _ = run(capsys=capsys)
     assert code == 0 and "readers" in out
 
 
-async def test_reads_while_the_bot_writes_and_changes_nothing(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+async def test_reads_while_the_bot_writes_and_changes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "counts.sqlite3"
     counter = await SQLiteCounter.open(path, flush_interval=3600)
     counter.record(Event.STARTED, lang="uk", user_id=5)
@@ -208,7 +212,11 @@ TABLES = st.tuples(
 
 @settings(max_examples=300, deadline=None)
 @given(table=TABLES, k=st.integers(2, 10), data=st.data())
-def test_what_is_printed_does_not_depend_on_hidden_values(table, k, data) -> None:  # type: ignore[no-untyped-def]
+def test_what_is_printed_does_not_depend_on_hidden_values(
+    table: tuple[dict[tuple[str, str, str, str], int], dict[tuple[str, str], int]],
+    k: int,
+    data: st.DataObject,
+) -> None:
     """Change every hidden count to any other value it could have: not one printed cell changes.
     So no subtraction of printed numbers can recover a hidden count."""
     events, readers = table

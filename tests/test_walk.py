@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from bot.callbacks import Action, ChooseRole, Do, Nav, Role
 from bot.content.tree import SECTIONS
+from tests.conftest import ReaderFactory
 from tests.walk import check_request, walk_everything
 
 
-async def test_every_reachable_button_answers_within_telegram_limits(reader) -> None:  # type: ignore[no-untyped-def]
+async def test_every_reachable_button_answers_within_telegram_limits(reader: ReaderFactory) -> None:
     walk = await walk_everything(reader())
     assert walk.problems == []
     reached = set(walk.pressed)

@@ -40,15 +40,17 @@ from translators.plurals import header_problems
 _LONG_PHONE = "+0 " + "0" * 23
 _LONG_URL = "https://example.org/" + "x" * 180
 _LONG_HANDLE = "a" * 32
-LONGEST_CONTACTS = Contacts(
-    hotline=(_LONG_PHONE,) * 3,
-    website=_LONG_URL,
-    telegram_bot=_LONG_HANDLE,
-    telegram_channel=_LONG_HANDLE,
-    find_url=_LONG_URL,
-    icrc_url=_LONG_URL,
-    icrc_phone=_LONG_PHONE,
-    known_fakes=(_LONG_HANDLE,) * MAX_KNOWN_FAKES,
+LONGEST_CONTACTS = Contacts.model_validate(  # validated as the contacts file is: URLs from text
+    {
+        "hotline": (_LONG_PHONE,) * 3,
+        "website": _LONG_URL,
+        "telegram_bot": _LONG_HANDLE,
+        "telegram_channel": _LONG_HANDLE,
+        "find_url": _LONG_URL,
+        "icrc_url": _LONG_URL,
+        "icrc_phone": _LONG_PHONE,
+        "known_fakes": (_LONG_HANDLE,) * MAX_KNOWN_FAKES,
+    }
 )
 _LONG_VALUE = "x" * 200  # what a {placeholder} is assumed to become
 
@@ -62,7 +64,16 @@ _NUMBER = re.compile(rf"(?P<n>{_GROUPED}|\d+(?:\.\d+)?)(?P<man>\s?만)?")
 _ROMAN = re.compile(r"\b(?:GC|AP) (I{1,3}|IV|V)\b")
 _ROMAN_VALUES = {"I": "1", "II": "2", "III": "3", "IV": "4", "V": "5"}
 # A month the source names may be written as its number ("September 2022" → 2022년 9월).
-_MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August")
+_MONTH_NAMES: tuple[str, ...] = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+)
 _MONTH_NAMES += ("September", "October", "November", "December")
 _MONTHS = re.compile(rf"\b({'|'.join(_MONTH_NAMES)})\b")
 _MONTH_VALUES = {name: str(number) for number, name in enumerate(_MONTH_NAMES, 1)}
@@ -86,7 +97,9 @@ def shorten(text: str, width: int = 60) -> str:
 
 
 def _strings(message: Message) -> list[str]:
-    return list(message.string) if isinstance(message.string, (list, tuple)) else [message.string]
+    if isinstance(message.string, (list, tuple)):
+        return list(message.string)
+    return [message.string or ""]
 
 
 def _ids(message: Message) -> list[str]:
@@ -187,7 +200,8 @@ def rendered_problems(lang: str, catalog: Catalog, usable: list[Message]) -> lis
         text: message.id
         for message in catalog
         if message.id and isinstance(message.id, str)
-        for text in {message.id, message.string} - {""}
+        for text in (message.id, message.string)
+        if isinstance(text, str) and text
     }
 
     def source(shown: str) -> str | None:

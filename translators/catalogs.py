@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from textwrap import TextWrapper
+from typing import TypedDict
 
 from babel import Locale, UnknownLocaleError
 from babel.messages.catalog import Catalog
@@ -45,7 +46,15 @@ KEYWORDS: dict[str, tuple[int, ...] | None] = {
 COMMENT_TAGS = ("Translators:",)
 # Wide lines and no source locations keep diffs small when the code moves.
 WIDTH = 100
-_WRITE = {"width": WIDTH, "no_location": True, "sort_output": True}
+
+
+class _WriteOptions(TypedDict):
+    width: int
+    no_location: bool
+    sort_output: bool
+
+
+_WRITE: _WriteOptions = {"width": WIDTH, "no_location": True, "sort_output": True}
 # How Babel wraps comments (babel.messages.pofile.generate_po), to find what it wrote.
 _PROSE = TextWrapper(width=WIDTH, break_long_words=False)
 # Header lines that change on every run and mean nothing on their own.
@@ -77,7 +86,7 @@ def extract(source_dir: Path = SOURCE_DIR, mapping: Path = MAPPING) -> Catalog:
     """Every marked text in the code, as a template catalog (what `pybabel extract` writes)."""
     if mapping.exists():
         with mapping.open(encoding="utf-8") as cfg:
-            method_map, options_map = parse_mapping_cfg(cfg, str(mapping))
+            method_map, options_map = parse_mapping_cfg(cfg, str(mapping))  # type: ignore[no-untyped-call]  # Babel leaves it unannotated
     else:
         method_map, options_map = [("**.py", "python")], {}
     template = Catalog(

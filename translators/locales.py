@@ -129,8 +129,8 @@ def _compile(args: argparse.Namespace) -> int:
         errors = [
             f"«{catalog_check.shorten(str(m.id))}»: {e}" for m, es in catalog.check() for e in es
         ]
-        for error in errors:
-            print(f"{lang}: {error}")
+        for problem in errors:
+            print(f"{lang}: {problem}")
         failed += bool(errors)
     if failed:
         print("Nothing compiled: fix the catalogs above first.")

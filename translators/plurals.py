@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import gettext
 import re
+from collections.abc import Sequence
 
 from babel import Locale
 from babel.messages.plurals import get_plural
@@ -21,7 +22,7 @@ from babel.plural import to_gettext
 SAMPLES: tuple[int, ...] = (*range(2001), 10**6, 2 * 10**6, 10**6 + 1, 10**9)
 
 
-def _classes(form_of: list[object]) -> set[frozenset[int]]:
+def _classes(form_of: Sequence[object]) -> set[frozenset[int]]:
     """The samples grouped by the form they take: the partition that must agree."""
     groups: dict[object, set[int]] = {}
     for n, form in zip(SAMPLES, form_of, strict=False):

@@ -82,7 +82,7 @@ async def serve(settings: Settings, contacts: Contacts) -> None:
     # Until polling starts (and aiogram handles them), SIGTERM and Ctrl-C end the wait for Telegram.
     loop, task = asyncio.get_running_loop(), asyncio.current_task()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(sig, task.cancel)  # type: ignore[union-attr]
+        loop.add_signal_handler(sig, task.cancel)  # type: ignore[union-attr]  # in a coroutine: a current task exists
     try:
         me = await startup.connect(bot)
     except BaseException:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from aiogram import F, Router
@@ -28,7 +28,7 @@ from bot.content.audiences import LABELS, Audience
 from bot.content.tree import BY_ID
 from bot.screens import remember
 from bot.telegram_html import escape
-from storage import Event, Period, Totals
+from storage import Counter, Event, Period, Reports, Totals
 
 log = logging.getLogger("bot.admin")
 
@@ -214,11 +214,11 @@ def render(periods: list[tuple[str, Totals]], today: date, locale: Locale) -> st
     ]  # never reached in practice
 
 
-async def stats(message: Message, state: FSMContext, counter: Any) -> None:
-    report = getattr(counter, "report", None)
-    if report is None:
+async def stats(message: Message, state: FSMContext, counter: Counter) -> None:
+    if not isinstance(counter, Reports):
         text = escape(_("Counts are not kept: no database is configured."))
     else:
+        report = counter.report
         today = counter.today()
         try:
             periods = [
@@ -244,19 +244,20 @@ async def stats(message: Message, state: FSMContext, counter: Any) -> None:
             text = render(titled, today, view.locale)
     sent = await message.answer(text)
     await remember(state, sent)
-    if report is not None and hasattr(counter, "daily"):
+    if isinstance(counter, Reports):
         await send_chart(message, state, counter)
 
 
-async def send_chart(message: Message, state: FSMContext, counter: Any) -> None:
+async def send_chart(message: Message, state: FSMContext, counter: Reports) -> None:
     """The last 30 days as a chart, after the table (a photo costs bandwidth: admins only).
     Rendered in memory, in a thread (matplotlib takes a moment): no file is left on disk."""
     from bot.charts import render_png  # matplotlib only when a chart is made
 
-    period = Period.last_days(CHART_DAYS, counter.today())
+    until = counter.today()
+    since = until - timedelta(days=CHART_DAYS - 1)
     try:
-        daily = await counter.daily(period)
-        png = await asyncio.to_thread(render_png, daily, period.since, period.until)
+        daily = await counter.daily(Period(since, until))
+        png = await asyncio.to_thread(render_png, daily, since, until)
     except Exception as error:  # noqa: BLE001 - the table is sent; the chart is a bonus
         log.warning("chart unavailable: %s", type(error).__name__)
         return

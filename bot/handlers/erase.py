@@ -42,9 +42,10 @@ async def erase(
         # the next one.
         with contextlib.suppress(TelegramAPIError):
             await bot.delete_messages(chat_id, ordered[start : start + DELETE_BATCH])
-    counter.record(
-        Event.ERASED, lang=i18n.current_locale, audience=audience, user_id=event.from_user.id
-    )
+    if event.from_user is not None:  # always in a private chat (bot/app.py); erase regardless
+        counter.record(
+            Event.ERASED, lang=i18n.current_locale, audience=audience, user_id=event.from_user.id
+        )
     await state.clear()
     # One short note, itself without history: nothing said here points at the program.
     note = await bot.send_message(

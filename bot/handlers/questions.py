@@ -57,6 +57,8 @@ async def question(
     contacts: Contacts,
     audience: Audience,
 ) -> None:
+    if message.from_user is None:  # never in a private chat (bot/app.py): the sender is named there
+        return
     counter.record(
         Event.QUESTION_ASKED,
         lang=i18n.current_locale,

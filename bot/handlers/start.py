@@ -90,6 +90,8 @@ async def start(
     drafts: frozenset[str] = frozenset(),
     settings: Settings | None = None,
 ) -> None:
+    if message.from_user is None:  # never in a private chat (bot/app.py): the sender is named there
+        return
     # A new start forgets everything but the reader's own choices and the ids /erase needs.
     data = await state.get_data()
     kept = {k: data[k] for k in KEPT_BY_START if k in data}
@@ -110,7 +112,11 @@ async def start(
     await state.set_state(Flow.choosing_role)
     user_id = message.from_user.id
     counter.record(Event.STARTED, lang=locale, audience=audience, user_id=user_id)
-    if link is not None and link.campaign in (settings.campaigns if settings else ()):
+    if (
+        link is not None
+        and link.campaign is not None
+        and link.campaign in (settings.campaigns if settings else ())
+    ):
         counter.record(
             Event.CAMPAIGN, lang=locale, audience=audience, user_id=user_id, topic=link.campaign
         )

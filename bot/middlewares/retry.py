@@ -78,7 +78,7 @@ class RetryRequests(BaseRequestMiddleware):
         method: TelegramMethod[TelegramType],
     ) -> Response[TelegramType]:
         if isinstance(method, (GetUpdates, GetMe)):
-            return await make_request(bot, method)
+            return await make_request(bot, method)  # type: ignore[arg-type]  # narrowing to GetUpdates | GetMe drops TelegramType; the same method goes on
         name = method.__api_method__
         patient = PATIENT.get()
         waited = 0.0
@@ -110,5 +110,5 @@ class RetryRequests(BaseRequestMiddleware):
             waited += delay
 
     def _backoff(self, attempt: int, patient: bool = False) -> float:
-        delay = self.base_delay * 2 ** min(attempt - 1, 16) * random.uniform(0.8, 1.2)
+        delay = self.base_delay * 2.0 ** min(attempt - 1, 16) * random.uniform(0.8, 1.2)
         return min(delay, MAX_PATIENT_DELAY) if patient else delay

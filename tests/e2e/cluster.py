@@ -143,7 +143,7 @@ class Cluster:
         where.mkdir(exist_ok=True)
         return Bot(
             where,
-            self.telegram.url,  # type: ignore[arg-type]
+            self.telegram.url,
             BOT_WEBHOOK_URL=self.forwarder.url + HOOK_PATH,
             BOT_WEBHOOK_SECRET=SECRET,
             BOT_WEBHOOK_LISTEN=f"127.0.0.1:{port}",

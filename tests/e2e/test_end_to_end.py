@@ -114,6 +114,7 @@ def bot_process(
     stub: Telegram, tmp_path: Path, mode: str
 ) -> Iterator[tuple[subprocess.Popen[bytes], Path]]:
     (tmp_path / "contacts.toml").write_text(CONTACTS, encoding="utf-8")
+    assert stub.url is not None  # served by ServerThread
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "BOT_TOKEN": stub.token,
@@ -128,7 +129,11 @@ def bot_process(
         env["BOT_WEBHOOK_LISTEN"] = f"127.0.0.1:{port}"
     out = open(tmp_path / "bot.out", "wb")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [sys.executable, "-m", "bot"], cwd=tmp_path, env=env, stdout=out, stderr=subprocess.STDOUT
+        [sys.executable, "-m", "bot"],
+        cwd=tmp_path,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
     )
     try:
         yield process, tmp_path / "bot.out"
@@ -209,8 +214,8 @@ class Conversation:
 # Once as most operators run it (polling), once in webhook mode (Telegram posts each update).
 @pytest.mark.parametrize("mode", ["polling", "webhook"])
 def test_the_bot_as_operators_run_it(
-    stub: Telegram, bot_process, tmp_path: Path, mode: str
-) -> None:  # type: ignore[no-untyped-def]
+    stub: Telegram, bot_process: tuple[subprocess.Popen[bytes], Path], tmp_path: Path, mode: str
+) -> None:
     process, output = bot_process
     started = time.monotonic()
     stub.wait_for_call("getMe", timeout=20)  # the first call; updates wait in the queue
@@ -414,7 +419,9 @@ def test_the_bot_as_operators_run_it(
     assert b"Traceback" not in printed
 
 
-def test_ctrl_c_stops_it_as_cleanly(stub: Telegram, bot_process, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_ctrl_c_stops_it_as_cleanly(
+    stub: Telegram, bot_process: tuple[subprocess.Popen[bytes], Path], tmp_path: Path
+) -> None:
     process, output = bot_process
     stub.wait_for_call("getMe", timeout=20)
     reader = api.user(5550009001, "Anfisa", username="anfisa_secret", language_code="uk")

@@ -40,11 +40,13 @@ class Bot:
     def __init__(
         self,
         tmp_path: Path,
-        api_url: str,
+        api_url: str | None,  # the fake's URL, once served
         token: str = DEFAULT_TOKEN,
         contacts: str = CONTACTS,
         **env: str,
     ) -> None:
+        if api_url is None:
+            raise ValueError("serve the fake Telegram first (ServerThread)")
         (tmp_path / "contacts.toml").write_text(contacts, encoding="utf-8")
         self.db = tmp_path / "counts.sqlite3"
         self.err_path, self.out_path = tmp_path / "bot.err", tmp_path / "bot.out"
@@ -106,14 +108,14 @@ def one_line_and_exit_2(bot: Bot, *expected: str) -> None:
     assert bot.out_path.read_text() == ""
 
 
-def test_a_token_telegram_rejects_is_one_line_and_exit_2(stub, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_token_telegram_rejects_is_one_line_and_exit_2(stub: Telegram, tmp_path: Path) -> None:
     bot = Bot(tmp_path, stub.url, token="123456789:AAnother-token_that-was-revoked")
     one_line_and_exit_2(bot, "BOT_TOKEN", "401", "@BotFather")
     assert not bot.db.exists()  # nothing was started
 
 
-def test_a_wrong_api_address_is_one_line_and_exit_2(stub, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    bot = Bot(tmp_path, stub.url + "/nowhere")
+def test_a_wrong_api_address_is_one_line_and_exit_2(stub: Telegram, tmp_path: Path) -> None:
+    bot = Bot(tmp_path, f"{stub.url}/nowhere")
     one_line_and_exit_2(bot, "BOT_TOKEN", "404", "BOT_API_URL")
 
 
@@ -162,7 +164,9 @@ def test_telegram_out_of_reach_at_start_is_waited_for(tmp_path: Path) -> None:
     assert "going live" in bot.stderr
 
 
-def test_a_429_on_the_commands_neither_stops_nor_delays_the_bot(stub, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_429_on_the_commands_neither_stops_nor_delays_the_bot(
+    stub: Telegram, tmp_path: Path
+) -> None:
     stub.fail_next("setMyCommands", 429, retry_after=60)
     bot = Bot(tmp_path, stub.url)
     try:
@@ -179,7 +183,7 @@ def test_a_429_on_the_commands_neither_stops_nor_delays_the_bot(stub, tmp_path: 
     assert "Traceback" not in bot.stderr
 
 
-def test_the_commands_are_published_once_telegram_allows(stub, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_the_commands_are_published_once_telegram_allows(stub: Telegram, tmp_path: Path) -> None:
     stub.fail_next("setMyCommands", 429, retry_after=3)
     bot = Bot(tmp_path, stub.url)
     try:
@@ -206,8 +210,8 @@ def _set_webhook(stub: Telegram) -> None:
 
 
 def test_a_webhook_left_on_the_token_is_deleted_keeping_pending_updates(
-    stub, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    stub: Telegram, tmp_path: Path
+) -> None:
     _set_webhook(stub)
     stub.push(api.command(READER, "/help"))  # waiting for the webhook that is gone
     bot = Bot(tmp_path, stub.url)
@@ -221,7 +225,9 @@ def test_a_webhook_left_on_the_token_is_deleted_keeping_pending_updates(
         assert bot.stop() == 0
 
 
-def test_a_webhook_set_while_polling_stops_the_bot_instead_of_looping(stub, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_a_webhook_set_while_polling_stops_the_bot_instead_of_looping(
+    stub: Telegram, tmp_path: Path
+) -> None:
     bot = Bot(tmp_path, stub.url)
     try:
         stub.push(api.command(READER, "/help"))
@@ -235,7 +241,9 @@ def test_a_webhook_set_while_polling_stops_the_bot_instead_of_looping(stub, tmp_
     assert last.startswith("error: ") and "webhook" in last, bot.stderr
 
 
-def test_stopping_waits_for_an_update_in_flight_and_counts_it(stub, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+def test_stopping_waits_for_an_update_in_flight_and_counts_it(
+    stub: Telegram, tmp_path: Path
+) -> None:
     bot = Bot(tmp_path, stub.url)
     try:
         stub.push(api.command(READER, "/start"))
@@ -255,8 +263,8 @@ def test_stopping_waits_for_an_update_in_flight_and_counts_it(stub, tmp_path: Pa
 
 
 def test_the_log_says_where_the_bot_runs_and_keeps_per_update_lines_for_debug(
-    stub, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+    stub: Telegram, tmp_path: Path
+) -> None:
     # The second run also has no program channel configured (only the ICRC): a warning says so.
     no_channel = 'icrc_phone = "+41 22 730 2111"\n'
     for level, per_update, contacts in (("INFO", False, CONTACTS), ("DEBUG", True, no_channel)):

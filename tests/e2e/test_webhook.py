@@ -89,9 +89,9 @@ def test_a_conversation_crossing_instances_stays_coherent(cluster: Cluster) -> N
     # with its time-to-live.
     import redis
 
-    client = redis.Redis.from_url(cluster.redis.url)
+    client = redis.Redis.from_url(cluster.redis.url, decode_responses=True)
     try:
-        every = [key.decode() for key in client.keys("*")]
+        every = [str(key) for key in client.keys("*")]  # str already: decode_responses
         keys = [key for key in every if key.startswith("fsm:")]  # beside them, bot/shared's keys
         assert keys and all(key.startswith(f"fsm:{telegram.bot_user['id']}:") for key in keys)
         assert all(":default:" in key for key in keys if not key.endswith(":lock")), keys
