@@ -41,7 +41,7 @@ from bot.languages import make_i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 QUESTIONS = ROOT / "tests" / "questions"
-LANGUAGES = ("ru", "uk", "en", "ko")
+LANGUAGES = ("ru", "uk", "en", "ko", "uz_Latn", "kk", "hi", "ne")
 TARGET_P99_MS = 5.0
 TARGET_TOP3 = 0.85
 # The parts of a question set that any audience may ask, as named in tests/questions/<lang>.toml:

@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import math
 import re
+import sys
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -42,6 +44,7 @@ from aiogram.utils.i18n import gettext as _
 from bot import telegram_html
 from bot.config import Contacts
 from bot.content.audiences import Audience
+from bot.content.greetings import GREETINGS
 from bot.content.search_words import SEARCH_WORDS
 from bot.content.tree import HOME, SECTIONS
 
@@ -55,6 +58,11 @@ MAX_SUGGESTIONS = 3
 MIN_COVERAGE = 0.3
 MIN_SCORE = 2.0
 MIN_COVERAGE_HANGUL = 0.1
+# ...and, outside Hangul, the words it uses weigh at least this much in all: a message whose only
+# words found are ones most sections use ("हुनुहुन्छ", "is", in 16 of 28 Nepali sections: 0.56)
+# names no topic. 0.8 to 1.3 gave the same results on every question set; without it, one more
+# Nepali off-topic message got sections.
+MIN_WEIGHT = 1.0
 MIN_SCORE_HANGUL = 1.5
 # A suggestion after the first must score at least this share of the first's: a far weaker
 # section is noise on a small screen.
@@ -77,8 +85,32 @@ STEM_WEIGHT = 1.0
 NGRAM_WEIGHT = 0.25  # n-grams are many per word: this keeps a word's two matches comparable
 K1, B = 1.2, 0.75
 
-_WORD = re.compile(r"\w+")
-_DROP = str.maketrans("ё", "е", "'’ʼ`´")  # Ukrainian apostrophes are often left out when typing
+# Apostrophes inside a word are left out, every kind alike: Ukrainian readers often skip them
+# ("мясо" for "м'ясо"), and Uzbek writes oʻ, gʻ and the tutuq belgisi with whichever mark the
+# phone offers (o' o` o‘ o’ oʻ, ' or ʼ) or none, so "o'zbek", "oʻzbek" and "ozbek" are one word.
+# ʻ and ʼ are letters to Unicode (Lm) and the others punctuation: without this, "oʻzbek" was
+# one word, "o'zbek" another and "o‘zbek" two. Zero-width joiners (Devanagari half forms)
+# change how a word looks, not which word it is.
+_DROP = str.maketrans("ё", "е", "'’‘ʼʻ`´\u200c\u200d")
+_word: re.Pattern[str] | None = None
+
+
+def _word_pattern() -> re.Pattern[str]:
+    """Letters, digits and combining marks. `\\w` alone leaves out the marks (Unicode categories
+    Mn, Mc, Me): Devanagari's vowel signs, virama, anusvara and nukta, so that "हिंदी" fell apart
+    into "ह" and "द". Built once, by the first question, not at start-up: scanning planes 0 and 1
+    (where every living script's marks are) takes 30 to 40 ms on a 2-core machine at load 6."""
+    global _word
+    if _word is None:
+        marks = [c for c in range(0x20000) if unicodedata.category(chr(c)).startswith("M")]
+        ranges: list[str] = []
+        start = marks[0]
+        for previous, current in zip(marks, [*marks[1:], sys.maxunicode + 2], strict=True):
+            if current != previous + 1:
+                ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(previous))}")
+                start = current
+        _word = re.compile(rf"[\w{''.join(ranges)}]+")
+    return _word
 
 
 def _is_hangul(word: str) -> bool:
@@ -86,13 +118,22 @@ def _is_hangul(word: str) -> bool:
 
 
 def words(text: str) -> list[str]:
-    """Lower-case words, "ё" as "е", apostrophes dropped; numbers kept ("ст. 17", "2022").
+    """Lower-case words with their combining marks, in one Unicode form (NFC), "ё" as "е",
+    apostrophes dropped; numbers kept ("ст. 17", "2022").
 
-    Words of one or two letters are left out, except in Hangul (where one syllable is often a
+    Words of one or two characters are left out, except in Hangul (where one syllable is often a
     whole noun: 밥, 돈, 일): in the alphabets they are nearly all pronouns, prepositions and
-    particles ("i", "to", "я", "в", "не", "ли", "чи"), which say nothing of a topic but, being
-    rare in the screens' texts, would weigh as much as the words that do."""
-    return [w for w in _WORD.findall(text.lower().translate(_DROP)) if len(w) > 2 or _is_hangul(w)]
+    particles ("i", "to", "я", "в", "не", "ли", "чи", "की", "को"), which say nothing of a topic
+    but, being rare in the screens' texts, would weigh as much as the words that do."""
+    text = unicodedata.normalize("NFC", text.lower().translate(_DROP))
+    return [w for w in _word_pattern().findall(text) if len(w) > 2 or _is_hangul(w)]
+
+
+@lru_cache(maxsize=64)
+def small_talk(lang: str) -> frozenset[str]:
+    """The words of a language that are greetings or thanks, not a question's topic
+    (bot/content/greetings.py)."""
+    return frozenset(words(GREETINGS.get(lang, "")))
 
 
 def ngrams(word: str, *, question: bool = False) -> list[str]:
@@ -199,7 +240,10 @@ class SectionIndex:
         return self._stem(tokens) if self._stem else tokens
 
     def terms(self, question: str) -> Terms:
-        tokens = words(question)
+        """The question's words, less greetings and thanks: a message of those alone has none,
+        and gets no section."""
+        greetings = small_talk(self.lang)
+        tokens = [w for w in words(question) if w not in greetings]
         return Terms(
             tuple(dict.fromkeys(tokens)),
             frozenset(self._stems(tokens)),
@@ -241,7 +285,8 @@ class SectionIndex:
 
     def coverage(self, terms: Terms, position: int) -> float:
         """The share of the question's words, each weighted by its rarity among the sections
-        (inverse document frequency), that one section uses."""
+        (inverse document frequency), that one section uses; 0 where the words it uses weigh
+        less than `MIN_WEIGHT` in all, outside Hangul (words most sections use name no topic)."""
         n = len(self.ids)
         total = present = 0.0
         for word in terms.words:
@@ -249,6 +294,8 @@ class SectionIndex:
             weight = math.log(1 + (n - len(sections) + 0.5) / (len(sections) + 0.5))
             total += weight
             present += weight if position in sections else 0.0
+        if present < MIN_WEIGHT and not terms.hangul:
+            return 0.0
         return present / total if total else 0.0
 
     def best(self, question: str, limit: int = MAX_SUGGESTIONS) -> list[str]:

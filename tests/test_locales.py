@@ -33,6 +33,22 @@ def test_messages_pot_is_the_code_as_it_is() -> None:
     assert not problems, "\n".join(map(str, problems))
 
 
+@pytest.mark.parametrize("po", catalog_paths(), ids=lambda p: p.parent.parent.name)
+def test_no_catalog_keeps_pieces_of_old_texts_as_translators_notes(po: Path) -> None:
+    # An older catalog writer read the old text beside a fuzzy entry ("#| msgid ...") back as a
+    # translator's note and wrote it out again, wrapped, until single words of it were left
+    # ("# fear", "# (GC"). A note is a sentence; the old text is a "#|" line, not a note.
+    catalog = catalogs.read(po, catalogs.language_of(po))
+    leftovers = [
+        f"{catalog_check.shorten(str(message.id))}: # {note}"
+        for message in catalog
+        if message.id
+        for note in message.user_comments
+        if note.startswith("|") or len(note.split()) < 2
+    ]
+    assert not leftovers, "\n".join(leftovers)
+
+
 # -- every kind of problem is found ---------------------------------------------------------------
 def _ids_with(needle: str) -> list[str]:
     return [m.id for m in TEMPLATE if isinstance(m.id, str) and needle in m.id]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +14,7 @@ import pytest
 from bot.__main__ import main
 from bot.app import build_bot, build_dispatcher
 from bot.callbacks import Nav
-from bot.config import Contacts
+from bot.config import Contacts, load_contacts
 from bot.content.tree import BY_ID, HOME
 from bot.languages import DEFAULT_LOCALE, catalog_paths
 from bot.middlewares import Throttle
@@ -23,7 +24,7 @@ from fake_telegram.http import Server
 from fake_telegram.terminal import render, talk_over_http
 from tests.conftest import ROOT
 from tests.fake_catalogs import greeting, translation
-from translators.preview import converse
+from translators.preview import EXAMPLE_CONTACTS, converse
 
 PRESENT = {p.parent.parent.name: p for p in catalog_paths()}
 LANG = "ko" if "ko" in PRESENT else DEFAULT_LOCALE
@@ -128,3 +129,28 @@ async def test_fake_telegram_makes_the_terminal_the_reader_of_a_running_bot(
     assert plain(translation(po, BY_ID[HOME].text)) in text  # the button pressed
     assert "/language" in text  # the help screen
     assert telegram.unanswered_callback_queries() == []
+
+
+# README shows the first screen of each new language as the preview prints it.
+_FIRST_SCREEN = re.compile(
+    r"<details><summary>[^<]*<code>(?P<lang>\w+)</code>[^<]*</summary>\n\n```text\n(?P<screen>.*?)\n```",
+    re.DOTALL,
+)
+
+
+def _readme_first_screens() -> dict[str, str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("### The first screen in each new language", 1)[1].split("\n### ", 1)[0]
+    return {m["lang"]: m["screen"] for m in _FIRST_SCREEN.finditer(section)}
+
+
+async def test_readme_shows_each_new_languages_first_screen_as_the_preview_prints_it() -> None:
+    shown = _readme_first_screens()
+    assert set(shown) == set(PRESENT) - {"ru", "en", "uk", "ko"}
+    contacts = load_contacts(EXAMPLE_CONTACTS)
+    for lang, screen in shown.items():
+        out = io.StringIO()
+        assert await converse(lang, contacts, io.StringIO("q\n"), out) == 0
+        lines = out.getvalue().splitlines()
+        start = lines.index("> /start") + 2  # past the separator
+        assert "\n".join(lines[start : lines.index("> q")]).rstrip() == screen, lang

@@ -175,3 +175,24 @@ async def test_the_status_is_read_when_the_bot_starts_not_per_update(
     await walk_everything(reader)
     await reader.send("/start")
     assert reads == []
+
+
+def test_readme_gives_each_catalogs_review_status_and_audiences() -> None:
+    """README's table under "Review status" says what each catalog's header and entries say."""
+    from translators.catalog_check import audiences_offered
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Review status", 1)[1].split("\n### ", 1)[0]
+    rows = {
+        cells[1].strip("`"): (cells[2], cells[3], cells[4])
+        for line in section.splitlines()
+        if line.startswith("| ")
+        and (cells := [c.strip() for c in line.strip("|").split("|")])
+        and cells[1].startswith("`")
+    }
+    paths = {catalogs.language_of(p): p for p in catalog_paths()}
+    assert set(rows) == set(paths)
+    for lang, (audiences, status, reviewer) in rows.items():
+        assert status == review.status(paths[lang]), lang
+        assert audiences == ", ".join(a.value for a in audiences_offered(paths[lang])), lang
+        assert (reviewer.startswith("nobody yet")) == (status == review.DRAFT), lang
