@@ -90,6 +90,7 @@ def test_any_program_channel(fields: dict[str, object], any_channel: bool) -> No
         "https://example.org./x",
         " +000 00 000 0000",
         "000 123",
+        "0 00 000 0000",
         "example_official_bot",
         "my_EXAMPLE",
     ],
@@ -111,6 +112,7 @@ def test_an_examples_value_is_found_wherever_it_is(value: str) -> None:
     [
         "https://program.test/",
         "https://notexample.org/",
+        "http://notexample.org/",
         "https://example.org.program.test/",
         "https://examples.com/",
         "+380 800 000 222",

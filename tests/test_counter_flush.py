@@ -4,13 +4,14 @@ The counts themselves are tested in tests/test_counts.py, privacy in tests/test_
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from storage import Event, SQLiteCounter
+from storage import Event, SQLiteCounter, schema
 
 
 def storage_log(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -40,3 +41,57 @@ async def test_what_an_outage_drops_is_logged_once_and_counted_when_writing_work
         "locked); 11 increments were dropped meanwhile"
     )
     assert len(log) == 3
+
+
+async def test_a_refused_row_is_logged_with_the_databases_reason_and_lost_rows_apart(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="storage")
+    db = tmp_path / "c.sqlite3"
+    schema.prepare(db)
+    with sqlite3.connect(db) as connection:
+        connection.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON counts WHEN NEW.topic = 'faq' "
+            "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
+        connection.execute(
+            "CREATE TRIGGER refuse_lost BEFORE INSERT ON lost BEGIN SELECT RAISE(ABORT, 'no'); END"
+        )
+    connection.close()
+    counter = await SQLiteCounter.open(db, flush_interval=3600)
+    counter.record(Event.SECTION_READ, lang="ru", user_id=1, topic="faq")
+    assert await counter.flush()  # the count is refused: one increment lost
+    assert await counter.flush()  # and the lost increment itself is refused
+    assert not counter.pending
+    await counter.close()
+    assert storage_log(caplog) == [
+        "dropping increments: the database refused a row (refused)",
+        "the database refused 1 lost increments (no)",
+    ]
+
+
+async def test_distinct_readers_are_counted_up_to_the_cap_then_dropped_and_said_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="storage")
+    counter = SQLiteCounter(tmp_path / "c.sqlite3", max_readers=3)
+    for user_id in (11, 12, 11, 13, 14, 15, 12):
+        counter.record(Event.STARTED, lang="ru", user_id=user_id)
+    [(key, n)] = counter._readers.items()
+    assert key[1:] == ("ru", "default") and n == 3  # 11, 12, 13; 14 and 15 over the cap
+    assert counter._lost == {key[0]: 2}
+    assert storage_log(caplog) == [
+        "dropping increments: too many distinct readers today to count them all"
+    ]
+
+
+def test_readers_are_told_apart_by_a_keyed_8_byte_hash_new_each_day(tmp_path: Path) -> None:
+    one, other = SQLiteCounter(tmp_path / "a"), SQLiteCounter(tmp_path / "b")
+    for counter in (one, other):
+        counter.record(Event.STARTED, lang="ru", user_id=987654321)
+    [tags] = one._seen.values()
+    [[tag]] = [list(tags)]
+    unkeyed = hashlib.blake2b((987654321).to_bytes(16, "big", signed=True), digest_size=8)
+    assert tag != int.from_bytes(unkeyed.digest(), "big")  # not guessable from the id alone
+    assert tag < 2**64  # 8 bytes a reader
+    assert one._seen != other._seen  # each key its own: nothing to match across processes

@@ -10,6 +10,7 @@ from aiogram.fsm.context import FSMContext
 from aiogram.fsm.storage.base import StorageKey
 
 from bot.app import build_dispatcher
+from bot.callbacks import Action, Do
 from bot.fsm_storage import TTLMemoryStorage
 from bot.middlewares import Throttle
 from bot.screens import DELETABLE_FOR, MESSAGE_IDS_KEY, deletable_ids, remember
@@ -88,3 +89,17 @@ async def test_remember_keeps_an_id_with_the_time_it_was_sent() -> None:
     [[message_id, sent]] = (await state.get_data())[MESSAGE_IDS_KEY]
     assert message_id == 42 and before <= sent <= time.time()
     assert deletable_ids(await state.get_data()) == [42]
+
+
+async def test_only_the_erase_button_erases(reader, session) -> None:  # type: ignore[no-untyped-def]
+    user: OfflineReader = reader()
+    await user.send("/start")
+    chat = user.chat["id"]
+    shown = len(session.telegram.messages_in(chat))
+    for data in ("d:nonsense", Do(action=Action.LANGUAGES).pack(), "stale:button"):
+        replies = await user.press(data)
+        assert "deleteMessages" not in [r.method for r in replies], data
+    assert len(session.telegram.messages_in(chat)) >= shown
+    replies = await user.press(Do(action=Action.ERASE).pack())
+    assert "deleteMessages" in [r.method for r in replies]
+    assert len(session.telegram.messages_in(chat)) == 1
