@@ -4,6 +4,7 @@ The counts themselves are tested in tests/test_counts.py, privacy in tests/test_
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 import sqlite3
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from storage import Event, SQLiteCounter, schema
+from storage import Event, SQLiteCounter, counts, schema
 
 
 def storage_log(caplog: pytest.LogCaptureFixture) -> list[str]:
@@ -95,3 +96,85 @@ def test_readers_are_told_apart_by_a_keyed_8_byte_hash_new_each_day(tmp_path: Pa
     assert tag != int.from_bytes(unkeyed.digest(), "big")  # not guessable from the id alone
     assert tag < 2**64  # 8 bytes a reader
     assert one._seen != other._seen  # each key its own: nothing to match across processes
+
+
+async def test_after_close_nothing_more_is_counted_and_that_is_said(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="storage")
+    never_started = SQLiteCounter(tmp_path / "c.sqlite3")
+    await never_started.close()  # a counter that never ran closes too
+    never_started.record(Event.STARTED, lang="ru", user_id=1)
+    assert never_started._counts == {} and never_started._readers == {}
+    assert storage_log(caplog) == ["dropping increments: record() after close()"]
+
+
+async def test_closing_with_the_database_out_of_reach_says_how_much_is_lost(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="storage")
+    counter = await SQLiteCounter.open(tmp_path / "missing" / "c.sqlite3", flush_interval=3600)
+    counter.record(Event.STARTED, lang="ru", user_id=1)
+    counter.record(Event.STARTED, lang="uk", user_id=2)
+    await counter.close()
+    assert storage_log(caplog)[-1] == (
+        "closing with 2 counted events unwritten: the database is unavailable"
+    )
+
+
+async def test_close_leaves_no_write_ahead_log_behind_even_while_someone_reads(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "c.sqlite3"
+    counter = await SQLiteCounter.open(db, flush_interval=3600)
+    counter.record(Event.STARTED, lang="ru", user_id=1)
+    assert await counter.flush()
+    reader = sqlite3.connect(db)  # the operator's /stats, say: the log is not removed on close
+    reader.execute("SELECT count(*) FROM counts").fetchall()
+    try:
+        await counter.close()
+        wal = db.with_name(db.name + "-wal")
+        assert not wal.exists() or wal.stat().st_size == 0
+    finally:
+        reader.close()
+
+
+async def test_close_tries_a_locked_database_ten_times_a_fifth_of_a_second_apart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    counter = SQLiteCounter(tmp_path / "c.sqlite3")
+    attempts: list[str] = []
+    slept: list[float] = []
+
+    async def flush() -> bool:
+        attempts.append("flush")
+        counter._busy = True  # another writer holds the lock
+        return False
+
+    real_sleep = asyncio.sleep
+
+    async def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        await real_sleep(0)
+
+    monkeypatch.setattr(counter, "flush", flush)
+    monkeypatch.setattr(counts.asyncio, "sleep", sleep)
+    await counter.close()
+    assert len(attempts) == 10 and slept == [0.2] * 10
+
+
+async def test_close_stops_trying_once_a_flush_works_or_the_failure_is_not_a_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for busy_before, result in ((True, True), (False, False)):
+        counter = SQLiteCounter(tmp_path / f"{busy_before}.sqlite3")
+        counter._busy = busy_before  # the last failure, if any, was a lock
+        attempts: list[bool] = []
+
+        async def flush(result: bool = result, attempts: list[bool] = attempts) -> bool:
+            attempts.append(result)
+            return result
+
+        monkeypatch.setattr(counter, "flush", flush)
+        await counter.close()
+        assert attempts == [result]
