@@ -6,12 +6,12 @@ import asyncio
 import gc
 from typing import Any
 
-from aiogram import Bot, Dispatcher, F, Router
+from aiogram import Bot, Dispatcher, Router
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.enums import ChatType, ParseMode
+from aiogram.enums import ParseMode
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage
 from aiogram.methods import (
     AnswerCallbackQuery,
@@ -29,6 +29,7 @@ from aiogram.utils.i18n import I18n
 from bot import errors, review
 from bot.audiences import AudienceMiddleware
 from bot.config import Contacts, Settings
+from bot.filters import in_private_chat
 from bot.fsm_storage import ReaderIsolation, TTLMemoryStorage
 from bot.handlers import get_routers, groups
 from bot.languages import LanguageMiddleware, catalog_paths, make_i18n
@@ -191,7 +192,7 @@ def build_dispatcher(
     # surrender). The conversation itself happens in private chats only.
     dispatcher.include_router(groups.get_router())
     private = Router(name="private")
-    private.message.filter(F.chat.type == ChatType.PRIVATE)
+    private.message.filter(in_private_chat)  # a coroutine: bot/filters.py says why
     private.include_routers(*get_routers())
     dispatcher.include_router(private)
     return dispatcher

@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import gc
 
+from aiogram import Router
+
 from benchmarks import spike
+from bot.app import build_dispatcher
+from bot.config import Contacts
 
 READERS, RATE, WITHIN = 40, 20.0, 0.5
 
@@ -32,3 +36,25 @@ async def test_the_bot_answers_a_spike_at_the_cap_and_aiogram_alone_loses_reader
     assert bot.scheduler is not None and bot.scheduler.counts.pauses == 0
     # Start-up's objects are out of the collector's sight (bot/app.py, BotDispatcher).
     assert gc.get_freeze_count() > 0
+
+
+def test_no_handler_or_filter_of_the_bot_runs_in_a_thread(contacts: Contacts) -> None:
+    """aiogram runs a handler or filter that is not a coroutine in a thread, a magic filter
+    included: a hand-off to the pool for every message (bot/filters.py)."""
+    found = []
+    routers: list[Router] = [build_dispatcher(contacts=contacts)]
+    while routers:
+        router = routers.pop()
+        routers.extend(router.sub_routers)
+        for name, observer in router.observers.items():
+            for handler in observer.handlers:
+                callables = [handler, *(handler.filters or [])]
+                found += [
+                    f"{router.name} {name} {c.callback}" for c in callables if not c.awaitable
+                ]
+            found += [
+                f"{router.name} {name} {f.callback}"
+                for f in observer._handler.filters or []
+                if not f.awaitable
+            ]
+    assert found == []
