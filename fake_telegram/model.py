@@ -104,39 +104,44 @@ class Call:
 
 @dataclass
 class FloodLimits:
-    """Telegram's flood limits, switched on: about 30 messages a second in all and 1 a second in
-    one chat (a burst of 3), each a token bucket; past either, 429 with retry_after in whole
-    seconds, as Telegram answers. Its clock may be a simulated one; `refused` counts the 429s."""
+    """Telegram's flood limits, switched on: at most 30 messages in any one second in all (a
+    sliding window: a bucket holding 30 would let 60 through in the second after a quiet one), and
+    1 a second in one chat with a burst of 3 (a token bucket); past either, 429 with retry_after in
+    whole seconds, as Telegram answers. A refused request is not counted against either. Its clock
+    may be a simulated one; `refused` counts the 429s."""
 
-    per_second: float = 30.0
+    per_second: int = 30
     per_chat: float = 1.0
     chat_burst: int = 3
     clock: Callable[[], float] = time.monotonic
     # Sending and editing are what Telegram limits; answers to buttons and deletions are not.
     methods: frozenset[str] = frozenset({"sendmessage", "sendphoto", "editmessagetext"})
     refused: int = field(default=0, init=False)
-    _buckets: dict[int | None, tuple[float, float]] = field(default_factory=dict, init=False)
+    _recent: deque[float] = field(default_factory=deque, init=False)  # the last second's sends
+    _buckets: dict[int, tuple[float, float]] = field(default_factory=dict, init=False)
 
     def take(self, chat_id: int) -> None:
         """Spend a message of the chat's and of the whole bot's, or refuse with 429."""
         now = self.clock()
-        # None: the bot as a whole
-        limits: list[tuple[int | None, float, float]] = [(None, self.per_second, self.per_second)]
-        limits.append((chat_id, self.per_chat, float(self.chat_burst)))
-        tokens: dict[int | None, float] = {}
-        for key, rate, capacity in limits:
-            left, stamp = self._buckets.get(key, (capacity, now))
-            tokens[key] = min(capacity, left + (now - stamp) * rate)
-        waits = [(1.0 - tokens[key]) / rate for key, rate, _ in limits if tokens[key] < 1.0]
-        spent = 0.0 if waits else 1.0
-        for key, _rate, _capacity in limits:
-            self._buckets[key] = (tokens[key] - spent, now)
+        recent = self._recent
+        while recent and recent[0] <= now - 1.0:
+            recent.popleft()
+        waits = []
+        if len(recent) >= self.per_second:
+            waits.append(recent[len(recent) - self.per_second] + 1.0 - now)
+        left, stamp = self._buckets.get(chat_id, (float(self.chat_burst), now))
+        tokens = min(float(self.chat_burst), left + (now - stamp) * self.per_chat)
+        if tokens < 1.0:
+            waits.append((1.0 - tokens) / self.per_chat)
         if waits:
+            self._buckets[chat_id] = (tokens, now)
             self.refused += 1
             retry_after = max(1, math.ceil(max(waits)))
             raise ApiError(
                 429, f"Too Many Requests: retry after {retry_after}", {"retry_after": retry_after}
             )
+        self._buckets[chat_id] = (tokens - 1.0, now)
+        recent.append(now)
 
 
 @dataclass

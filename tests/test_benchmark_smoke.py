@@ -15,6 +15,10 @@ def test_benchmark_smoke(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0, "\n".join(lines)
     assert lines[-1].startswith("full/bare throughput ratio: ")
     float(lines[-1].rsplit(" ", 1)[1])
+    # The fair comparison: a bare dispatcher making the bot's own calls (every update answered,
+    # or the exit code above would be 1).
+    assert lines[-2].startswith("full/same-calls throughput ratio: ")
+    float(lines[-2].split(": ")[1].split(" ")[0])
 
 
 def test_question_benchmark_smoke(capsys: pytest.CaptureFixture[str]) -> None:

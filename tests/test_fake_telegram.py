@@ -280,21 +280,31 @@ async def test_flood_limits_are_a_switch_with_a_clock_of_ones_own() -> None:
     assert caught.value.retry_after == 1
     now[0] += 1.0
     await tg.send_message(readers[0]["id"], "a second later")
-    # The whole bot: 30 at once, then 30 a second; edits count, answers to buttons do not.
+    # The whole bot: 30 in any one second, however quiet it was before; edits count, answers to
+    # buttons do not.
     now[0] += 10.0
-    for reader in readers[:30]:
+    for reader in readers[:20]:
         await tg.send_message(reader["id"], "to each")
-    with pytest.raises(TelegramRetryAfter):
+    now[0] += 0.5
+    for reader in readers[20:30]:
+        await tg.send_message(reader["id"], "to each")
+    with pytest.raises(TelegramRetryAfter) as caught:
         await tg.send_message(readers[30]["id"], "one too many")
+    assert caught.value.retry_after == 1
     with pytest.raises(TelegramRetryAfter):
         await tg.edit_message_text("edited", chat_id=readers[1]["id"], message_id=2)
     api.push(callback(readers[2], 2, "x"))
     assert await tg.answer_callback_query(api.unanswered_callback_queries()[0])
-    now[0] += 0.125  # 3.75 more
-    for reader in readers[31:34]:
+    now[0] += 0.499  # the first 20 are still within the last second
+    with pytest.raises(TelegramRetryAfter):
+        await tg.send_message(readers[30]["id"], "still too many")
+    now[0] += 0.002  # they are not: 20 more, and no more
+    for reader in readers[30:40] + readers[:10]:
         await tg.send_message(reader["id"], "to each")
-    assert limits.refused == 3
-    assert len(api.calls_to("sendMessage", ok=False)) == 2
+    with pytest.raises(TelegramRetryAfter):
+        await tg.send_message(readers[10]["id"], "one too many again")
+    assert limits.refused == 5
+    assert len(api.calls_to("sendMessage", ok=False)) == 4
     # Off by default.
     plain = Telegram()
     tg = Bot(plain.token, session=OfflineSession(plain), default=HTML)

@@ -13,8 +13,7 @@ import logging
 from datetime import date, timedelta
 from typing import Any
 
-from aiogram import F, Router
-from aiogram.enums import ChatType
+from aiogram import Router
 from aiogram.filters import Command, Filter
 from aiogram.fsm.context import FSMContext
 from aiogram.types import BufferedInputFile, Message
@@ -26,6 +25,7 @@ from babel.numbers import format_decimal
 from bot import telegram_html
 from bot.content.audiences import LABELS, Audience
 from bot.content.tree import BY_ID
+from bot.filters import in_private_chat
 from bot.screens import remember
 from bot.telegram_html import escape
 from storage import Counter, Event, Period, Reports, Totals
@@ -267,5 +267,5 @@ async def send_chart(message: Message, state: FSMContext, counter: Reports) -> N
 
 def get_router() -> Router:
     router = Router(name="admin")
-    router.message.register(stats, Command("stats"), F.chat.type == ChatType.PRIVATE, IsAdmin())
+    router.message.register(stats, Command("stats"), in_private_chat, IsAdmin())
     return router

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import contextlib
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.enums import ChatMemberStatus, ChatType
 from aiogram.exceptions import TelegramAPIError
 from aiogram.fsm.context import FSMContext
 from aiogram.types import ChatMemberUpdated, Message
 from aiogram.utils.i18n import gettext as _
 from cachetools import TTLCache
+
+from bot.filters import outside_private_chat
 
 GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
 PRESENT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.RESTRICTED)
@@ -78,7 +80,7 @@ def get_router() -> Router:
         if status in PRESENT:
             await _leave(bot, update.chat.id, update.chat.type, left, say=True)
 
-    router.message.register(group_message, F.chat.type != ChatType.PRIVATE)
+    router.message.register(group_message, outside_private_chat)
     router.channel_post.register(channel_post)
     router.my_chat_member.register(membership)
     return router

@@ -8,7 +8,7 @@ router answers those (and deletes the latter first).
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import Bot, Router
 from aiogram.fsm.context import FSMContext
 from aiogram.types import Message
 from aiogram.utils.i18n import I18n
@@ -27,7 +27,7 @@ from storage import Counter, Event
 MAX_QUESTION = 300
 
 
-def is_question(message: Message) -> bool:
+async def is_question(message: Message) -> bool:
     text = message.text or ""
     return bool(text.strip()) and not text.startswith("/") and not reveals_whereabouts(message)
 
@@ -71,5 +71,5 @@ async def question(
 
 def get_router() -> Router:
     router = Router(name="questions")
-    router.message.register(question, F.text, is_question)
+    router.message.register(question, is_question)  # coroutines: bot/filters.py says why
     return router
