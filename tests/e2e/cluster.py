@@ -10,20 +10,18 @@ the fake Telegram posting updates to the forwarder's URL with the secret.
 from __future__ import annotations
 
 import asyncio
-import shutil
 import threading
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import aiohttp
-import pytest
 from aiohttp import web
 
 from fake_telegram import Telegram
 from fake_telegram.http import ServerThread
 from tests.e2e.test_operation import Bot, _free_port
-from tests.test_redis import RedisServer
+from tests.test_redis import RedisServer, redis_binary
 
 SECRET = "shared-secret_0f3A9c"
 HOOK_PATH = "/telegram/updates"
@@ -103,11 +101,7 @@ class Forwarder:
 
 
 def redis_server(directory: Path) -> RedisServer:
-    pytest.importorskip("redis")
-    binary = shutil.which("redis-server")
-    if binary is None:
-        pytest.skip("redis-server is not installed")
-    server = RedisServer(binary, directory)
+    server = RedisServer(redis_binary(), directory)
     server.start()
     return server
 
