@@ -37,6 +37,8 @@ from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, StateType,
 from aiogram.fsm.storage.memory import SimpleEventIsolation
 from cachetools import Cache, TTLCache
 
+from bot.shared import Outage
+
 log = logging.getLogger("bot.state")
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
@@ -211,39 +213,10 @@ class ReaderIsolation(SimpleEventIsolation):
 
 
 # -- Redis --------------------------------------------------------------------------------------
-PROBE_INTERVAL = 5.0  # during an outage, Redis is tried again at most this often
 REDIS_TIMEOUT = 2.0  # seconds to connect or to answer, before the call counts as failed
 # How long a reader's lock lives in Redis if its holder dies (aiogram's default): the other
 # instances wait at most this long for it. Never longer than BOT_STATE_TTL (at least 60 s).
 LOCK_TIMEOUT = 60.0
-
-
-class _Outage:
-    """Whether Redis is reachable, logged once when it goes and once when it comes back."""
-
-    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
-        self.clock = clock
-        self.since: float | None = None
-        self.next_try = 0.0
-
-    def skip(self) -> bool:
-        """Down, and too soon to try again: answer from nothing without waiting for Redis."""
-        return self.since is not None and self.clock() < self.next_try
-
-    def failed(self, error: BaseException) -> None:
-        now = self.clock()
-        if self.since is None:
-            self.since = now
-            log.error(
-                "Redis is unreachable (%s): readers get a fresh conversation until it is back",
-                type(error).__name__,
-            )
-        self.next_try = now + PROBE_INTERVAL
-
-    def worked(self) -> None:
-        if self.since is not None:
-            log.warning("Redis is reachable again, after %.0f s", self.clock() - self.since)
-            self.since = None
 
 
 def _redis_errors() -> tuple[type[BaseException], ...]:
@@ -266,7 +239,7 @@ class RedisFallbackStorage(BaseStorage):
     ) -> None:
         self.redis_storage = redis_storage
         self.lock_timeout = lock_timeout
-        self.outage = _Outage(clock)
+        self.outage = Outage("readers get a fresh conversation", clock)
         self._errors = _redis_errors()
 
     @property
@@ -312,7 +285,7 @@ class _RedisFallbackIsolation(BaseEventIsolation):
     """aiogram's RedisEventIsolation (one lock per reader across every instance); while Redis is
     unreachable, a lock in this process instead."""
 
-    def __init__(self, isolation: BaseEventIsolation, outage: _Outage) -> None:
+    def __init__(self, isolation: BaseEventIsolation, outage: Outage) -> None:
         self.isolation, self.outage = isolation, outage
         self.local = ReaderIsolation()
         self._errors = _redis_errors()

@@ -500,6 +500,8 @@ async def test_every_key_expires_and_no_reader_id_is_left_in_redis_after_the_ttl
         end_of_day = -(-time.time() // 86400) * 86400 + GRACE
         for key in keys:
             left = await client.pttl(key)
+            if left == -2:
+                continue  # expired since it was listed (a flood bucket refills within seconds)
             assert left > 0, key  # nothing without a time-to-live
             if key.startswith(("fsm:", "flood:", "send:")):
                 assert left <= ttl * 1000, key
