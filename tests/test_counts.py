@@ -249,6 +249,12 @@ async def test_shared_readers_get_each_id_once_per_flush_up_to_the_cap(
     ]
 
 
+def test_a_reader_that_finds_the_pending_table_full_is_lost_today(tmp_path: Path) -> None:
+    counter = SQLiteCounter(tmp_path / "c.sqlite3", max_pending=1)
+    counter.record(Event.STARTED, lang="ru", user_id=1)  # the count fits, its reader does not
+    assert counter._lost == {counter.today().isoformat(): 1}
+
+
 async def test_record_is_cheap() -> None:
     counter = SQLiteCounter("unused.sqlite3")  # never started: memory only
     n = 20_000
