@@ -71,6 +71,59 @@ async def test_a_refused_row_is_logged_with_the_databases_reason_and_lost_rows_a
     ]
 
 
+async def test_a_refused_row_loses_every_increment_it_held(tmp_path: Path) -> None:
+    db = tmp_path / "c.sqlite3"
+    schema.prepare(db)
+    with sqlite3.connect(db) as connection:
+        connection.execute(
+            "CREATE TRIGGER refuse BEFORE INSERT ON counts WHEN NEW.topic = 'faq' "
+            "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
+    connection.close()
+    counter = await SQLiteCounter.open(db, flush_interval=3600)
+    for user_id in (1, 2, 3):
+        counter.record(Event.SECTION_READ, lang="ru", user_id=user_id, topic="faq")
+    assert await counter.flush()  # one row, three increments: all three lost
+    assert await counter.flush()
+    await counter.close()
+    with sqlite3.connect(db) as connection:
+        lost = connection.execute("SELECT day, n FROM lost").fetchall()
+    connection.close()
+    assert lost == [(counter.today().isoformat(), 3)]
+
+
+async def test_each_outage_is_said_once_and_its_end_once_with_its_own_drops(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="storage")
+    db = tmp_path / "c.sqlite3"
+    counter = await SQLiteCounter.open(db, flush_interval=3600, max_pending=1)
+    assert await counter.flush()  # nothing pending: nothing to fail at
+    for drops in (1, 0):  # the first outage drops an increment, the second none
+        other = sqlite3.connect(db, isolation_level=None)
+        other.execute("BEGIN EXCLUSIVE")
+        counter.record(Event.STARTED, lang="ru", user_id=None)  # type: ignore[arg-type]
+        if drops:
+            counter.record(Event.STARTED, lang="uk", user_id=None)  # type: ignore[arg-type]
+        assert not await counter.flush()
+        other.execute("ROLLBACK")
+        other.close()
+        assert await counter.flush()
+        counter.record(Event.STARTED, lang="ru", user_id=None)  # type: ignore[arg-type]
+        assert await counter.flush()  # an ordinary flush after the outage: nothing to say
+    await counter.close()
+    log = [line for line in storage_log(caplog) if not line.startswith("dropping")]
+    locked = "OperationalError: database is locked"
+    assert log == [
+        f"cannot write the counts ({locked}): keeping them in memory and retrying",
+        f"counts are written again (the database had failed with {locked}); 1 increments "
+        "were dropped meanwhile",
+        f"cannot write the counts ({locked}): keeping them in memory and retrying",
+        f"counts are written again (the database had failed with {locked}); 0 increments "
+        "were dropped meanwhile",
+    ]
+
+
 async def test_distinct_readers_are_counted_up_to_the_cap_then_dropped_and_said_once(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -106,6 +159,7 @@ async def test_after_close_nothing_more_is_counted_and_that_is_said(
     await never_started.close()  # a counter that never ran closes too
     never_started.record(Event.STARTED, lang="ru", user_id=1)
     assert never_started._counts == {} and never_started._readers == {}
+    assert never_started._lost == {never_started.today().isoformat(): 1}  # charged to today
     assert storage_log(caplog) == ["dropping increments: record() after close()"]
 
 
@@ -120,6 +174,26 @@ async def test_closing_with_the_database_out_of_reach_says_how_much_is_lost(
     assert storage_log(caplog)[-1] == (
         "closing with 2 counted events unwritten: the database is unavailable"
     )
+
+
+async def test_close_returns_even_when_the_checkpoint_and_the_close_fail(tmp_path: Path) -> None:
+    counter = await SQLiteCounter.open(tmp_path / "c.sqlite3", flush_interval=3600)
+    db = counter._db
+    assert db is not None
+    real_close = db.close
+    failures: list[str] = []
+
+    async def fail(*args: object) -> None:
+        failures.append("fail")
+        raise sqlite3.OperationalError("disk I/O error")
+
+    db.execute = fail  # type: ignore[method-assign, assignment]
+    db.close = fail  # type: ignore[method-assign]
+    try:
+        await counter.close()  # nothing pending: only the checkpoint and the close are tried
+    finally:
+        await real_close()
+    assert failures == ["fail", "fail"]
 
 
 async def test_close_leaves_no_write_ahead_log_behind_even_while_someone_reads(

@@ -171,6 +171,90 @@ async def test_bad_values_never_raise_and_never_reach_disk(tmp_path: Path) -> No
     assert "Иван".encode() not in raw and b"79991234567" not in raw
 
 
+async def test_an_event_that_cannot_be_counted_is_lost_said_and_never_raises(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="storage")
+    ticks = iter([RuntimeError("the clock failed")])
+
+    def clock() -> float:  # fails on its first reading: no day is known yet
+        if (tick := next(ticks, None)) is not None:
+            raise tick
+        return time.time()
+
+    counter = SQLiteCounter(tmp_path / "c.sqlite3", clock=clock)
+    counter.record(Event.STARTED, lang="ru", user_id=1)
+    assert counter._lost == {"1970-01-01": 1}  # the epoch's day stands for "unknown"
+    assert [r.getMessage() for r in caplog.records if r.name == "storage"] == [
+        "dropping increments: an event could not be counted"
+    ]
+
+    class Broken(logging.Filter):  # even the log failing does not reach the conversation
+        def filter(self, record: logging.LogRecord) -> bool:
+            raise RuntimeError("the log failed")
+
+    broken = Broken()
+    logging.getLogger("storage").addFilter(broken)
+    try:
+        counter._drops_logged.clear()
+        counter.record("no-such-event", lang="ru", user_id=1)  # type: ignore[arg-type]  # on purpose
+    finally:
+        logging.getLogger("storage").removeFilter(broken)
+
+
+class SharedStandIn:
+    """`SharedReaders` as the counter sees it (tests/test_redis.py runs the real one on Redis):
+    told the ids seen since the last flush, answers how many are new today."""
+
+    def __init__(self) -> None:
+        self.calls: list[dict[tuple[str, str, str], set[int]]] = []
+        self.known: set[tuple[str, str, str, int]] = set()
+
+    async def add(
+        self, seen: dict[tuple[str, str, str], set[int]]
+    ) -> dict[tuple[str, str, str], int]:
+        self.calls.append({key: set(ids) for key, ids in seen.items()})
+        grown = {}
+        for key, ids in seen.items():
+            new = {(*key, user_id) for user_id in ids} - self.known
+            self.known |= new
+            grown[key] = len(new)
+        return grown
+
+
+async def test_shared_readers_get_each_id_once_per_flush_up_to_the_cap(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="storage")
+    shared = SharedStandIn()
+    counter = SQLiteCounter(
+        tmp_path / "c.sqlite3",
+        max_readers=3,
+        shared_readers=shared,  # type: ignore[arg-type]
+    )
+    for user_id in (11, 12, 11, 13, 12, 14, 15, 11):
+        counter.record(Event.STARTED, lang="ru", user_id=user_id)
+    counter.record(Event.STARTED, lang="uk", user_id=11)  # over the cap too: 3 ids already
+    day = counter.today().isoformat()
+    assert await counter.flush()
+    assert shared.calls == [{(day, "ru", "default"): {11, 12, 13}}]
+    assert await counter.flush()  # nothing new: Redis is not asked
+    assert len(shared.calls) == 1
+    await counter.close()
+    db = read_db(tmp_path / "c.sqlite3")
+    assert db["readers"] == [(day, "ru", 3)]
+    assert db["lost"] == [(day, 3)]  # 14, 15, and 11 in Ukrainian
+    assert [r.getMessage() for r in caplog.records if r.name == "storage"] == [
+        "dropping increments: too many distinct readers in one flush to count them all"
+    ]
+
+
+def test_a_reader_that_finds_the_pending_table_full_is_lost_today(tmp_path: Path) -> None:
+    counter = SQLiteCounter(tmp_path / "c.sqlite3", max_pending=1)
+    counter.record(Event.STARTED, lang="ru", user_id=1)  # the count fits, its reader does not
+    assert counter._lost == {counter.today().isoformat(): 1}
+
+
 async def test_record_is_cheap() -> None:
     counter = SQLiteCounter("unused.sqlite3")  # never started: memory only
     n = 20_000
