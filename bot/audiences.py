@@ -11,11 +11,12 @@ English in the middle of a Korean conversation.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
 from aiogram import BaseMiddleware, Router
+from aiogram.dispatcher.event.bases import NextMiddlewareType
 from aiogram.types import TelegramObject
 from aiogram.utils.i18n import I18n
 
@@ -29,6 +30,8 @@ TEXTS: dict[Audience, frozenset[str]] = {
     for audience in Audience
     if audience is not Audience.DEFAULT
 }
+
+Next = NextMiddlewareType[TelegramObject]  # the handler (or next middleware) an update goes on to
 
 
 def offered_by(translated: Callable[[str], bool]) -> tuple[Audience, ...]:
@@ -72,12 +75,7 @@ class AudienceMiddleware(BaseMiddleware):
     """Puts the reader's audience into the handlers' data as `audience`. Registered after the
     language middleware: the audience depends on the language the reader reads in."""
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Next, event: TelegramObject, data: dict[str, Any]) -> Any:
         i18n: I18n | None = data.get("i18n")
         state = data.get("state")
         choice = chosen(await state.get_data()) if state is not None else None

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
 from aiogram import BaseMiddleware, Bot
+from aiogram.dispatcher.event.bases import NextMiddlewareType
 from aiogram.dispatcher.flags import get_flag
 from aiogram.exceptions import TelegramAPIError
 from aiogram.types import CallbackQuery, TelegramObject, Update, User
@@ -20,6 +20,8 @@ from bot.outgoing.scheduler import BEFORE_WAITING, SendScheduler
 if TYPE_CHECKING:  # bot.middlewares imports bot.screens, which imports bot.outgoing
     from bot.middlewares.throttle import FloodControl
 
+Next = NextMiddlewareType[TelegramObject]  # the handler (or next middleware) an update goes on to
+
 
 class AnswerFirst(CallbackAnswerMiddleware):
     """aiogram's CallbackAnswerMiddleware answers a button after its handler, which would wait
@@ -28,12 +30,7 @@ class AnswerFirst(CallbackAnswerMiddleware):
     first message goes into the queue (alongside it, not before it), or after the handler if it
     sends nothing. A handler sets `callback_answer.text` before sending, as all here do."""
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Next, event: TelegramObject, data: dict[str, Any]) -> Any:
         if not isinstance(event, CallbackQuery):
             return await handler(event, data)
         callback_answer = data["callback_answer"] = self.construct_callback_answer(
@@ -94,12 +91,7 @@ class Door(BaseMiddleware):
         """How many readers have an update past the door (bounded by the updates in flight)."""
         return len(self._busy)
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Next, event: TelegramObject, data: dict[str, Any]) -> Any:
         user: User | None = data.get("event_from_user")
         if not isinstance(event, Update) or user is None:
             return await handler(event, data)
@@ -146,12 +138,7 @@ def _message_id(query: CallbackQuery) -> int | None:
 class Stop(BaseMiddleware):
     """Inside the lock, after `RememberIncoming`: a message refused at the door goes no further."""
 
-    async def __call__(
-        self,
-        handler: Callable[[TelegramObject, dict[str, Any]], Awaitable[Any]],
-        event: TelegramObject,
-        data: dict[str, Any],
-    ) -> Any:
+    async def __call__(self, handler: Next, event: TelegramObject, data: dict[str, Any]) -> Any:
         if data.get(NOT_RUN):
             return None
         return await handler(event, data)
