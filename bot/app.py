@@ -6,7 +6,7 @@ import asyncio
 import gc
 from typing import Any
 
-from aiogram import Bot, Dispatcher, Router
+from aiogram import Bot, Dispatcher
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.session.base import BaseSession
@@ -29,9 +29,8 @@ from aiogram.utils.i18n import I18n
 from bot import errors, review
 from bot.audiences import AudienceMiddleware
 from bot.config import Contacts, Settings
-from bot.filters import in_private_chat
 from bot.fsm_storage import ReaderIsolation, TTLMemoryStorage
-from bot.handlers import get_routers, groups
+from bot.handlers import groups, private_router
 from bot.languages import LanguageMiddleware, catalog_paths, make_i18n
 from bot.middlewares import RememberIncoming, RetryRequests, Throttle
 from bot.middlewares.throttle import FloodControl
@@ -192,8 +191,5 @@ def build_dispatcher(
     # Outside a private chat: one line, then leave (a group is no place to show interest in
     # surrender). The conversation itself happens in private chats only.
     dispatcher.include_router(groups.get_router())
-    private = Router(name="private")
-    private.message.filter(in_private_chat)  # a coroutine: bot/filters.py says why
-    private.include_routers(*get_routers())
-    dispatcher.include_router(private)
+    dispatcher.include_router(private_router())
     return dispatcher

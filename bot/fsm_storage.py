@@ -5,11 +5,11 @@ aiogram's MemoryStorage keeps every reader forever (and creates a record on a me
 
 - forgets a conversation `ttl` seconds after it was last written (every update writes: the ids of
   incoming messages are remembered for /erase), like RedisStorage with state_ttl/data_ttl;
-- keeps the records in a `cachetools.TTLCache`, ordered by expiry: every write moves its record to
+- keeps the records in a `TTLMap` (bot/ttl_map.py), ordered by expiry: every write moves its record to
   the back, every read and write drops whatever has expired in front, and a timer sweeps every
   `sweep_interval` seconds even when nobody writes or reads. So every reader is forgotten within `ttl` plus one sweep interval;
-- holds at most `maxsize` conversations: beyond that the least recently active is forgotten early
-  (it gets a fresh conversation), and that is logged once;
+- holds at most `maxsize` conversations: beyond that the one written longest ago (the next to
+  expire anyway) is forgotten early (it gets a fresh conversation), and that is logged once;
 - keeps a record small: a __slots__ object holding the state name and the data as compact JSON
   (which also makes memory behave like Redis: data that Redis could not store fails here too).
 
@@ -35,9 +35,9 @@ from aiogram.exceptions import DataNotDictLikeError
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, StateType, StorageKey
 from aiogram.fsm.storage.memory import SimpleEventIsolation
-from cachetools import Cache, TTLCache
 
 from bot.shared import Outage
+from bot.ttl_map import TTLMap
 
 log = logging.getLogger("bot.state")
 
@@ -71,17 +71,21 @@ def _compact(key: StorageKey) -> tuple[Any, ...]:
     )
 
 
-class _Conversations(TTLCache[tuple[Any, ...], _Record]):
-    """The TTL cache, saying once when its cap forces it to forget readers early."""
+class _Conversations(TTLMap[tuple[Any, ...], _Record]):
+    """The records, saying once when their cap forces them to forget readers early."""
 
-    evicted = 0
+    __slots__ = ("evicted",)
 
-    def popitem(self) -> tuple[tuple[Any, ...], _Record]:
-        item = super().popitem()
+    def __init__(self, maxsize: int, ttl: float, *, timer: Callable[[], float]) -> None:
+        super().__init__(maxsize, ttl, timer=timer)
+        self.evicted = 0
+
+    def evict(self) -> tuple[tuple[Any, ...], _Record]:
+        item = super().evict()
         self.evicted += 1
         if self.evicted == 1:
             log.warning(
-                "the readers' state is at its cap of %d conversations: the least recently active "
+                "the readers' state is at its cap of %d conversations: the least recently written "
                 "are forgotten early (they get a fresh conversation)",
                 self.maxsize,
             )
@@ -107,9 +111,8 @@ class TTLMemoryStorage(BaseStorage):
         self._sweeper: asyncio.Task[None] | None = None
 
     def size(self) -> int:  # not __len__: an empty storage must not be falsy (`storage or ...`)
-        """Records held in memory, the expired ones not yet swept included (TTLCache's own len()
-        would sweep first, hiding what a sweep left behind)."""
-        return Cache.__len__(self._records)
+        """Records held in memory, the expired ones not yet swept included."""
+        return self._records.held()
 
     def sweep(self) -> int:
         """Drop every expired record now; return how many went."""
@@ -141,7 +144,7 @@ class TTLMemoryStorage(BaseStorage):
             record = _Record()
         change(record)
         if record.state is None and record.data is None:
-            self._records.pop(compact, None)  # nothing left to remember: keep nothing
+            self._records.pop(compact)  # nothing left to remember: keep nothing
         else:
             self._records[compact] = record  # to the back of the line, `ttl` from now
 

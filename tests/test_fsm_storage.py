@@ -80,16 +80,19 @@ async def test_every_reader_is_forgotten_within_the_ttl_and_one_sweep_without_an
         await storage.close()
 
 
-async def test_the_storage_is_capped_and_the_least_recently_active_go_first(
+async def test_the_storage_is_capped_and_the_least_recently_written_go_first(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     storage = TTLMemoryStorage(3600, maxsize=100)
     await write_readers(storage, range(100))
-    await storage.get_data(key(0))  # reader 0 is active again
+    await storage.set_state(key(0), "Menu:main")  # reader 0 is active again
+    await storage.get_data(key(1))  # a read is not a write: it keeps nobody longer
     await write_readers(storage, range(100, 150))
     assert storage.size() == 100
-    assert await storage.get_data(key(0)) != {}  # kept: recently active
-    assert await storage.get_data(key(1)) == {}  # forgotten early: the least recently active
+    assert await storage.get_data(key(0)) != {}  # kept: recently written
+    assert await storage.get_data(key(1)) == {}  # forgotten early: the next to expire anyway
+    assert await storage.get_data(key(50)) == {}
+    assert await storage.get_data(key(51)) != {}
     assert await storage.get_data(key(149)) != {}
     assert caplog.text.count("at its cap of 100 conversations") == 1  # said once, not per reader
 

@@ -43,7 +43,7 @@ async def test_the_cap_is_logged_once_when_it_first_forgets_a_reader(caplog) -> 
         await storage.set_state(StorageKey(bot_id=1, chat_id=user, user_id=user), "s")
     assert storage.size() == 2
     assert caplog.messages == [
-        "the readers' state is at its cap of 2 conversations: the least recently active are "
+        "the readers' state is at its cap of 2 conversations: the least recently written are "
         "forgotten early (they get a fresh conversation)"
     ]
 

@@ -265,7 +265,5 @@ async def send_chart(message: Message, state: FSMContext, counter: Reports) -> N
     await remember(state, sent)
 
 
-def get_router() -> Router:
-    router = Router(name="admin")
+def register(router: Router) -> None:
     router.message.register(stats, Command("stats"), in_private_chat, IsAdmin())
-    return router

@@ -58,8 +58,6 @@ async def erase(
     await remember(state, note)
 
 
-def get_router() -> Router:
-    router = Router(name="erase")
+def register(router: Router) -> None:
     router.message.register(erase, Command("erase"))
     router.callback_query.register(erase, Do.filter(F.action == Action.ERASE))
-    return router

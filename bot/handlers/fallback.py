@@ -110,8 +110,6 @@ async def anything_else(
     await show(message, state, bot, Screen(f"{note}\n\n{screen.text}", screen.markup))
 
 
-def get_router() -> Router:
-    router = Router(name="fallback")
+def register(router: Router) -> None:
     router.callback_query.register(stale_button)
     router.message.register(anything_else)
-    return router

@@ -74,9 +74,7 @@ async def help_command(message: Message, state: FSMContext, bot: Bot) -> None:
     await show(message, state, bot, help_screen())
 
 
-def get_router() -> Router:
-    router = Router(name="navigation")
+def register(router: Router) -> None:
     router.callback_query.register(open_section, Nav.filter())
     router.message.register(menu, Command("menu"))
     router.message.register(help_command, Command("help"))
-    return router

@@ -69,7 +69,5 @@ async def question(
     await show(message, state, bot, screen)
 
 
-def get_router() -> Router:
-    router = Router(name="questions")
+def register(router: Router) -> None:
     router.message.register(question, is_question)  # coroutines: bot/filters.py says why
-    return router

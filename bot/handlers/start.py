@@ -217,8 +217,7 @@ async def choose_audience(
     await back_to_where_the_reader_was(query, state, bot, i18n, contacts, drafts)
 
 
-def get_router() -> Router:
-    router = Router(name="start")
+def register(router: Router) -> None:
     router.message.register(start, CommandStart())
     router.message.register(ask_language, Command("language"))
     router.callback_query.register(ask_language, Do.filter(F.action == Action.LANGUAGES))
@@ -226,4 +225,3 @@ def get_router() -> Router:
     router.callback_query.register(choose_role, ChooseRole.filter())
     router.callback_query.register(choose_language, ChooseLanguage.filter())
     router.callback_query.register(choose_audience, ChooseAudience.filter())
-    return router

@@ -7,8 +7,8 @@ is counted; a button pressed too fast is still answered (the phone stops its spi
 work. Other readers have their own buckets and are not slowed.
 
 Memory stays bounded: a bucket left alone for `burst / rate` seconds is full again, which is the
-same as having none, so it expires (the same `cachetools.TTLCache` as the readers' state, with the
-same clock). `max_readers` caps the table even under a flood from many accounts (the least recent go
+same as having none, so it expires (the same `TTLMap` as the readers' state, bot/ttl_map.py, with
+the same clock). `max_readers` caps the table even under a flood from many accounts (the least recent go
 first).
 
 `FloodControl` is what `Door` asks: this in-memory `Throttle` for one instance, or
@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
-from cachetools import Cache, TTLCache
+from bot.ttl_map import TTLMap
 
 
 class FloodControl(Protocol):
@@ -50,11 +50,11 @@ class Throttle:
         self.enabled = enabled  # off in tests that play a whole conversation in a millisecond
         self.rate, self.burst, self.max_readers, self.clock = rate, burst, max_readers, clock
         self.refill_time = burst / rate  # an idle bucket is full again after this long
-        self._buckets: TTLCache[int, _Bucket] = TTLCache(max_readers, self.refill_time, timer=clock)
+        self._buckets: TTLMap[int, _Bucket] = TTLMap(max_readers, self.refill_time, timer=clock)
         self.dropped = 0  # how many updates were dropped, for tests and benchmarks
 
     def size(self) -> int:  # not __len__: an empty table must not be falsy (`throttle or ...`)
-        return Cache.__len__(self._buckets)  # held in memory, not yet swept included
+        return self._buckets.held()  # held in memory, not yet swept included
 
     def allow(self, user_id: int) -> bool:
         now = self.clock()
