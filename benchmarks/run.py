@@ -306,22 +306,28 @@ def same_calls_dispatcher(workload: Workload) -> Dispatcher:
     """A bare Dispatcher that makes, for each update, the Bot API calls the full bot made for it
     when the workload was recorded (an edit and an answer for a tap, a send for a message, ...),
     in the same order, with their texts and keyboards rendered in advance: aiogram's cost of the
-    same requests (serializing them, validating the answers) without the bot's own work."""
+    same requests (building the request as `bot.send_message(...)` does, serializing it,
+    validating the answer) without the bot's own work."""
     by_method = {
         cls.__api_method__: cls
         for cls in vars(aiogram.methods).values()
         if isinstance(cls, type) and issubclass(cls, TelegramMethod) and cls is not TelegramMethod
     }
-    planned: dict[int, list[TelegramMethod[Any]]] = {
-        update["update_id"]: [by_method[name].model_validate(params) for name, params in made]
-        for update, made in zip(workload.updates, workload.requests, strict=True)
-    }
+    # Each request as its class and arguments, the keyboards among them already built: a handler
+    # calling `bot.edit_message_text(text, reply_markup=keyboard)` builds the request object
+    # itself, and so does this one, at the time of the call.
+    planned: dict[int, list[tuple[type[TelegramMethod[Any]], dict[str, Any]]]] = {}
+    for update, made in zip(workload.updates, workload.requests, strict=True):
+        calls = planned[update["update_id"]] = []
+        for name, params in made:
+            method = by_method[name].model_validate(params)
+            calls.append((type(method), {f: getattr(method, f) for f in method.model_fields_set}))
     router = Router()
 
     async def replay_calls(event: Update, bot: Bot) -> None:
-        for method in planned.get(event.update_id, ()):
+        for cls, arguments in planned.get(event.update_id, ()):
             with contextlib.suppress(TelegramAPIError):  # refused as the full bot's was
-                await bot(method)
+                await bot(cls(**arguments))
 
     @router.message()
     async def message(message: Message, bot: Bot, event_update: Update) -> None:

@@ -27,7 +27,6 @@ from aiogram.types import Update
 from aiogram.utils.i18n import I18n
 
 from bot import errors, review
-from bot.audiences import AudienceMiddleware
 from bot.config import Contacts, Settings
 from bot.fsm_storage import ReaderIsolation, TTLMemoryStorage
 from bot.handlers import groups, private_router
@@ -181,8 +180,7 @@ def build_dispatcher(
     # what the door refused stops there, before any handler runs (so a flood is not counted).
     dispatcher.message.outer_middleware(RememberIncoming())
     dispatcher.message.outer_middleware(Stop())
-    LanguageMiddleware(i18n).setup(dispatcher)
-    AudienceMiddleware().setup(dispatcher)  # after the language: it depends on it
+    LanguageMiddleware(i18n).setup(dispatcher)  # the reader's language, and their audience
     # Every button is answered, and before its handler's messages wait in the send queue.
     dispatcher.callback_query.middleware(AnswerFirst())
     errors.setup(dispatcher)

@@ -15,9 +15,6 @@ from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from aiogram import BaseMiddleware, Router
-from aiogram.dispatcher.event.bases import NextMiddlewareType
-from aiogram.types import TelegramObject
 from aiogram.utils.i18n import I18n
 
 from bot.content.audiences import Audience, for_language
@@ -30,8 +27,6 @@ TEXTS: dict[Audience, frozenset[str]] = {
     for audience in Audience
     if audience is not Audience.DEFAULT
 }
-
-Next = NextMiddlewareType[TelegramObject]  # the handler (or next middleware) an update goes on to
 
 
 def offered_by(translated: Callable[[str], bool]) -> tuple[Audience, ...]:
@@ -71,23 +66,7 @@ def effective(choice: Audience | None, locale: str, available: tuple[Audience, .
     return wanted if wanted in available else Audience.DEFAULT
 
 
-class AudienceMiddleware(BaseMiddleware):
-    """Puts the reader's audience into the handlers' data as `audience`. Registered after the
-    language middleware: the audience depends on the language the reader reads in."""
-
-    async def __call__(self, handler: Next, event: TelegramObject, data: dict[str, Any]) -> Any:
-        i18n: I18n | None = data.get("i18n")
-        state = data.get("state")
-        choice = chosen(await state.get_data()) if state is not None else None
-        if i18n is None:
-            data["audience"] = choice or Audience.DEFAULT
-        else:
-            locale = i18n.current_locale
-            data["audience"] = effective(choice, locale, offered(i18n, locale))
-        return await handler(event, data)
-
-    def setup(self, router: Router) -> AudienceMiddleware:
-        """Register for what readers send: messages and button presses."""
-        router.message.outer_middleware(self)
-        router.callback_query.outer_middleware(self)
-        return self
+def of_reader(saved: dict[str, Any], i18n: I18n, locale: str) -> Audience:
+    """Whom the texts are written for, for a reader whose FSM data is `saved`, reading `locale`
+    (bot.languages.LanguageMiddleware puts it into the handlers' data as `audience`)."""
+    return effective(chosen(saved), locale, offered(i18n, locale))

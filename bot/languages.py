@@ -23,6 +23,8 @@ from babel.core import get_global
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from bot import audiences
+
 LOCALES_DIR = Path(__file__).resolve().parent.parent / "locales"
 DOMAIN = "messages"
 DEFAULT_LOCALE = "ru"  # the language of most readers, and the fallback for any other
@@ -181,14 +183,20 @@ def _usual_script(language: str) -> str | None:
 
 class LanguageMiddleware(FSMI18nMiddleware):
     """The reader's language: their choice (kept in FSM storage), else Telegram's language_code,
-    else Russian."""
+    else Russian. And, since whom the texts are written for depends on the language, the reader's
+    audience too (`audience` in the handlers' data: bot/audiences.py), from the same read of their
+    state."""
 
     async def get_locale(self, event: TelegramObject, data: dict[str, Any]) -> str:
         state = data.get("state")
-        if state is not None:
-            chosen = (await state.get_data()).get(self.key)
-            if isinstance(chosen, str) and chosen in self.i18n.available_locales:
-                return chosen
+        saved: dict[str, Any] = await state.get_data() if state is not None else {}
+        locale = self._locale(saved.get(self.key), data)
+        data["audience"] = audiences.of_reader(saved, self.i18n, locale)
+        return locale
+
+    def _locale(self, chosen: Any, data: dict[str, Any]) -> str:
+        if isinstance(chosen, str) and chosen in self.i18n.available_locales:
+            return chosen
         user: User | None = data.get("event_from_user")
         found = _match_cached(
             user.language_code if user else None, tuple(self.i18n.available_locales)

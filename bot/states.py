@@ -29,7 +29,7 @@ DATA_KEYS: dict[str, str] = {
     ),
     AUDIENCE: (
         "whom the reader asked the texts to be written for; read on every update by "
-        "bot.audiences.AudienceMiddleware (otherwise the reader's language decides)"
+        "bot.languages.LanguageMiddleware (otherwise the reader's language decides)"
     ),
     MESSAGE_IDS: (
         "[message id, unix date] of the conversation's messages younger than 48 hours, the "
