@@ -5,9 +5,10 @@ aiogram's MemoryStorage keeps every reader forever (and creates a record on a me
 
 - forgets a conversation `ttl` seconds after it was last written (every update writes: the ids of
   incoming messages are remembered for /erase), like RedisStorage with state_ttl/data_ttl;
-- keeps the records in a `TTLMap` (bot/ttl_map.py), ordered by expiry: every write moves its record to
-  the back, every read and write drops whatever has expired in front, and a timer sweeps every
-  `sweep_interval` seconds even when nobody writes or reads. So every reader is forgotten within `ttl` plus one sweep interval;
+- keeps the records in a `TTLMap` (bot/ttl_map.py), ordered by expiry: every write moves its
+  record to the back, every read and write drops whatever has expired in front, and a timer sweeps
+  every `sweep_interval` seconds even when nobody writes or reads. So every reader is forgotten
+  within `ttl` plus one sweep interval;
 - holds at most `maxsize` conversations: beyond that the one written longest ago (the next to
   expire anyway) is forgotten early (it gets a fresh conversation), and that is logged once;
 - keeps a record small: a __slots__ object holding the state name and the data as compact JSON
