@@ -1,13 +1,16 @@
 """A dict whose entries are forgotten `ttl` seconds after they were last written, holding at most
 `maxsize`: the one expiry mechanism for what is kept per reader or chat in memory. The readers'
-state (bot/fsm_storage.py) and flood control's buckets (bot/middlewares/throttle.py) are read and
-written on every update; the groups just left (bot/handlers/groups.py) rarely.
+state (bot/fsm_storage.py) is read on every update and written on most; flood control's buckets
+(bot/middlewares/throttle.py) on every update; the groups just left (bot/handlers/groups.py)
+rarely.
 
-It keeps the semantics of `cachetools.TTLCache`, which it replaced: an entry is valid while
-`now < expires`; a write expires what is due first; past `maxsize` the least recently written
-entry goes (`evict`). Every update both reads and writes its reader's entry, so least recently
-written is least recently used. It is a plain dict of `(expires, value)` in write order (a write
-moves its key to the end), so the oldest is always first and every operation is a few dict
+It keeps the expiry of `cachetools.TTLCache`, which it replaced: an entry is valid while
+`now < expires`, and a write expires what is due first. It differs at the cap: past `maxsize` the
+entry written longest ago goes (`evict`), which is the next to expire anyway, where TTLCache
+dropped the least recently read. A reader who only taps buttons that edit a screen is read, not
+written, so at the cap they may be forgotten before one who wrote later; either way they are
+forgotten `ttl` after their last write. It is a plain dict of `(expires, value)` in write order (a
+write moves its key to the end), so the oldest is always first and every operation is a few dict
 operations in C. TTLCache keeps a linked list and an OrderedDict beside its dict, in Python: 3% of
 the bot's time per update under cProfile of benchmarks/run.py, and 1.3% with this.
 """
