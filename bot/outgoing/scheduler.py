@@ -135,6 +135,10 @@ class SendScheduler(BaseRequestMiddleware):
     ) -> None:
         self.clock = clock or MonotonicClock()
         self.send_rate = send_rate or LocalRate(rate, clock=self.clock)
+        # A LocalRate's take() is arithmetic, never a wait on anything else (a shared one's is a
+        # round trip, a test's GatedRate waits to be opened): so a request's caller may hand out
+        # turns itself (`_work`), and go on as soon as its own has come.
+        self._leads = isinstance(self.send_rate, LocalRate)
         self.max_queue = max_queue
         self.chat_rate, self.chat_burst = chat_rate, chat_burst
         self.counts = SendCounts()
@@ -218,6 +222,11 @@ class SendScheduler(BaseRequestMiddleware):
         job = self._enqueue(method)
         try:
             while True:
+                if self._worker is None:  # nobody hands out turns
+                    if self._leads:
+                        await self._work(until=job.turn)
+                    else:
+                        self._start()
                 if await job.turn == _SKIP:
                     # aiogram's chain passes the result itself along, despite the annotation.
                     return cast(Response[TelegramType], True)
@@ -254,6 +263,7 @@ class SendScheduler(BaseRequestMiddleware):
             self._unqueue(older)
             if not older.turn.done():
                 older.turn.set_result(_SKIP)
+                self._wake.set()  # its caller may be the one handing out turns: it can go
             self.counts.skipped += 1
         if edit is not None:
             self._edits[edit] = job
@@ -309,6 +319,7 @@ class SendScheduler(BaseRequestMiddleware):
             chat.busy = False
             if chat.jobs:
                 self._list(chat)
+                self._start()
             else:
                 self._retire(chat)
         self._check_drained()
@@ -355,16 +366,23 @@ class SendScheduler(BaseRequestMiddleware):
         else:
             heapq.heappush(self._waiting, (at, next(self._order), chat, again))
         self._wake.set()
-        self._start()
 
     def _start(self) -> None:
         if self._worker is None:
             self._worker = asyncio.get_running_loop().create_task(self._work())
 
-    async def _work(self) -> None:
-        """Hand out turns: the next ready chat's oldest request, as the global rate allows."""
+    async def _work(self, until: asyncio.Future[str] | None = None) -> None:
+        """Hand out turns: the next ready chat's oldest request, as the global rate allows.
+
+        In a task of its own (`_start`) while anything is queued; or, when none runs, in the task
+        of a request's caller (`until` is that request's turn) until that request has its turn (or
+        is skipped, or refused), and then a task takes over whatever is left. A request that may
+        go at once so goes without a second task, and without suspending its handler: the same
+        order, less work for every message of a bot that is not at its limits."""
+        if until is not None:
+            self._worker = asyncio.current_task()
         try:
-            while self._queued:
+            while self._queued and (until is None or not until.done()):
                 self._wake.clear()
                 now = self.clock()
                 if now >= self._deadline:
@@ -390,6 +408,8 @@ class SendScheduler(BaseRequestMiddleware):
                     self._dispatch(line)
         finally:
             self._worker = None
+            if until is not None and self._queued:
+                self._start()
             self._check_drained()
 
     def _next_ready(self) -> deque[_Chat] | None:
